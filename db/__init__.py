@@ -1,0 +1,1 @@
+"""db/: the sendwatch schema (declared once) and the store that writes to it."""
