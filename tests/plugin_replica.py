@@ -1,1 +1,99 @@
-"""Fixtures that start the offline replica of council sites and crawl it (filled in by the spine)."""
+"""Fixtures that start the offline replica of council sites and crawl it in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from replica.server import Replica
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY_COUNCILS = ["northby", "southshire", "westerham"]
+WELSH = ("cwm-afon", "Cwm Afon County Borough Council")
+VOLATILE = {"last_seen"}
+
+
+def sendwatch(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run the sendwatch CLI in a subprocess (Twisted's reactor cannot restart in-process)."""
+    proc = subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and proc.returncode not in (0, 1):
+        raise AssertionError(f"sendwatch {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def crawl_replica(replica: Replica, registry: Path, db: Path, *extra: str) -> list[subprocess.CompletedProcess]:
+    window = ["--since", (replica.anchor - timedelta(days=730)).isoformat(),
+              "--until", (replica.anchor + timedelta(days=120)).isoformat()]
+    councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
+    return [
+        sendwatch("crawl", "--registry", str(registry), *councils, *window, "--db", str(db), "--delay", "0",
+                  *extra),
+        sendwatch("crawl", "--base-url", f"{replica.base_url}/{WELSH[0]}", "--council-name", WELSH[1],
+                  *window, "--db", str(db), "--delay", "0", *extra),
+    ]
+
+
+def snapshot(db_path: Path) -> dict[str, list[dict]]:
+    """Every row of every data table, minus the columns that are meant to move (last_seen)."""
+    db = sqlite_utils.Database(db_path)
+    out = {}
+    for table in ("councils", "committees", "meetings", "agenda_items", "documents", "withheld", "pages",
+                  "figures"):
+        if not db[table].exists():
+            continue
+        pk = "slug" if table == "councils" else "id"
+        out[table] = [{k: v for k, v in row.items() if k not in VOLATILE}
+                      for row in db[table].rows_where(order_by=pk)]
+    return out
+
+
+@dataclass
+class CrawledReplica:
+    replica: Replica
+    db: Path
+    files: Path
+    first: dict
+    second: dict
+    outputs: list
+
+
+@pytest.fixture(scope="session")
+def replica_site():
+    replica = Replica(date.today())
+    replica.start()
+    yield replica
+    replica.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_registry(replica_site, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("registry") / "councils.csv"
+    replica_site.write_registry(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def crawled(replica_site, replica_registry, tmp_path_factory) -> CrawledReplica:
+    """The replica crawled twice into one database (plus extraction when extract/ is present)."""
+    data = tmp_path_factory.mktemp("crawl")
+    db = data / "sendwatch.db"
+    out1 = crawl_replica(replica_site, replica_registry, db)
+    extract = sendwatch("extract", "--db", str(db), "--files", str(data / "files"), check=False)
+    first = snapshot(db)
+    out2 = crawl_replica(replica_site, replica_registry, db)
+    sendwatch("extract", "--db", str(db), "--files", str(data / "files"), check=False)
+    second = snapshot(db)
+    return CrawledReplica(replica_site, db, data / "files", first, second, out1 + [extract] + out2)
+
+
+@pytest.fixture(scope="session")
+def demo_db(crawled) -> Path:
+    """A crawled (and extracted) replica database, as `make demo` builds it."""
+    return crawled.db
