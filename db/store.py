@@ -185,3 +185,18 @@ def document_state(db_path, council: str, files_dir) -> dict[str, dict]:
         out[r["id"]] = r
     db.conn.close()
     return out
+
+
+def meeting_state(db_path, council: str) -> dict[str, dict]:
+    """When each of a council's meetings was last read whole, and its listed status and date."""
+    path = Path(db_path)
+    if not path.exists():
+        return {}
+    db = sqlite_utils.Database(path)
+    if not db["meetings"].exists() or "last_read" not in db["meetings"].columns_dict:
+        return {}
+    out = {r["meeting_id"]: r for r in db.query(
+        "select meeting_id, last_read, status, date from meetings where council = ? and removed_on is null",
+        [council])}
+    db.conn.close()
+    return out

@@ -26,6 +26,7 @@ class Doc:
     reasons: str | None = None  # a reasons-page link for this document, with this sentence
     exempt_paragraph: int | None = None  # printed "NOT FOR PUBLICATION" in the PDF
     fmt: str = "pdf"  # pdf | scanned | docx
+    revision: int = 1  # a republished document: new bytes, new publication date
 
 
 @dataclass
@@ -238,9 +239,12 @@ def _northby(anchor: date) -> Site:
                 "This report contains exempt information by virtue of paragraph 3 of Part 1 of Schedule 12A "
                 "to the Local Government Act 1972 (financial or business affairs), as it relates to "
                 "negotiations with the Department for Education on Dedicated Schools Grant funding.",
-                True, [b.doc("Safety Valve Agreement progress report", "safety_valve", exempt_paragraph=3)],
+                True, [b.doc("Safety Valve Agreement progress report", "safety_valve", exempt_paragraph=3,
+                             restricted=True, restrictions_ref="Paragraph 3")],
                 ws_restricted=True,
                 expect={"sources": {"web_service", "agenda_text"}, "paragraphs": [3], "jurisdiction": ENGLAND}))
+            items[-1].doc_expect[items[-1].docs[0].att] = {"sources": {"web_service"}, "paragraphs": [3],
+                                                          "jurisdiction": ENGLAND}
         elif n == 5:
             it = b.send_item("high_needs_monitoring", d)
             it.title = "High Needs Block Deficit Management Plan"
@@ -426,6 +430,46 @@ def _cwm_afon(anchor: date) -> Site:
     return site
 
 
-def build_sites(anchor: date) -> dict[str, Site]:
-    sites = [_northby(anchor), _southshire(anchor), _westerham(anchor), _cwm_afon(anchor)]
-    return {s.slug: s for s in sites}
+def build_sites(anchor: date, edition: int = 1) -> dict[str, Site]:
+    """The replica's sites; edition 2 is the same sites a while later, with the changes in EDITION_2."""
+    sites = {s.slug: s for s in (_northby(anchor), _southshire(anchor), _westerham(anchor), _cwm_afon(anchor))}
+    if edition >= 2:
+        _edition_2(sites)
+    return sites
+
+
+# What edition 2 changes, and what the crawler's history must say about it.
+EDITION_2 = {
+    "new_version": "northby Schools Forum, 60 days ago: the main report is republished with new figures",
+    "removed": "northby Cabinet, 120 days ago: Appendix A of the deficit management plan is pulled",
+    "withheld": "southshire Cabinet, 80 days ago: a public SEND item is re-classified as exempt (paragraph 3)",
+    "published": "northby Cabinet, 210 days ago: the exempt safety valve report is published",
+    "cancelled": "northby Cabinet, 45 days ahead: the meeting is cancelled and its agenda withdrawn",
+    "newly_withheld": "westerham Executive, 20 days ago: an exempt appendix is added (paragraph 3)",
+}
+
+
+def _edition_2(sites: dict[str, Site]) -> None:
+    n, s, w = sites["northby"], sites["southshire"], sites["westerham"]
+    forum, cabinet = n.committees[0], n.committees[1]
+    doc = next(it for it in forum.meetings[6].items if it.docs).docs[0]
+    doc.revision = 2
+    plan = next(it for it in cabinet.meetings[5].items if it.title == "High Needs Block Deficit Management Plan")
+    plan.docs = [d for d in plan.docs if not d.title.startswith("Appendix A")]
+    item = next(it for it in s.committees[1].meetings[4].items if it.send)
+    item.ws_restricted = True
+    item.text = ("This report contains exempt information by virtue of paragraph 3 of Part 1 of Schedule 12A "
+                 "to the Local Government Act 1972.")
+    sv = next(it for it in cabinet.meetings[4].items if it.title.startswith("Safety Valve"))
+    sv.ws_restricted, sv.expect = False, None
+    sv.text = "Progress against the conditions of the safety valve agreement with the Department for Education."
+    for d in sv.docs:
+        d.exempt_paragraph, d.restricted, d.restrictions_ref, d.revision = None, False, "", 2
+    sv.doc_expect = {}
+    upcoming = cabinet.meetings[7]
+    upcoming.status, upcoming.items = "Cancelled", []
+    exec_item = next(it for it in w.committees[1].meetings[4].items if it.send)
+    exec_item.docs.append(Doc(exec_item.aid * 10, "Exempt appendix - placement costs", "send_sufficiency",
+                              "Exempt appendix - placement costs.pdf",
+                              reasons="By virtue of paragraph(s) 3 of Part 1 of Schedule 12A of the Local "
+                                      "Government Act 1972."))

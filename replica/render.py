@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 from replica.content import Doc, Item, Meeting, Site
@@ -88,7 +88,7 @@ def _linkeddoc(base: str, site: Site, d: Doc, it: Item, m: Meeting, ctitle: str,
           <isrestricted>{d.restricted}</isrestricted>
           <restrictionsRef>{_x(d.restrictions_ref) or _empty()}</restrictionsRef>
           <itemnum>1</itemnum>
-          <publicationdate>{_dmy(m.day(anchor))}</publicationdate>
+          <publicationdate>{_dmy(m.day(anchor) + timedelta(days=d.revision - 1))}</publicationdate>
           <meetingdate>{_dmy(m.day(anchor))}</meetingdate>
           <decisiondate>{_dmy(m.day(anchor))}</decisiondate>
           <committeetitle>{_x(ctitle)}</committeetitle>
@@ -240,7 +240,7 @@ def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date) -> str:
             else:
                 docs.append(f'<li><a href="{doc_href(site, doc)}" title="Link&#32;to&#32;file&#32;{_e(doc.title)}">'
                             f'{_e(doc.title)} <span class="mgFileSize"><img alt="pdf icon" src="mgimages/logo-pdf-1.gif" /> '
-                            f'PDF {40 + doc.att % 200} KB</span></a></li>')
+                            f'PDF {40 + doc.att % 200 + 3 * (doc.revision - 1)} KB</span></a></li>')
         if docs:
             parts.append('<p class="mgSubItemTitleTxt">Additional documents:</p>\n<ul class="mgBulletList">'
                          + "".join(docs) + "</ul>")

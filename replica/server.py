@@ -26,9 +26,11 @@ _SESSION = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)(?=/)")
 
 
 class Replica:
-    def __init__(self, anchor: date | None = None, faults: set[str] | None = None, slow_seconds: float = 10):
+    def __init__(self, anchor: date | None = None, faults: set[str] | None = None, slow_seconds: float = 10,
+                 edition: int = 1):
         self.anchor = anchor or date.today()
-        self.sites = build_sites(self.anchor)
+        self.edition = edition
+        self.sites = build_sites(self.anchor, edition)
         self.faults = set(faults or ())
         self.slow_seconds = slow_seconds
         self.hits: dict[str, int] = {}
@@ -51,6 +53,11 @@ class Replica:
                             return d, it, m, c.title
         return None
 
+    def set_edition(self, edition: int) -> None:
+        """Move the live replica on to another edition (the same sites, changed: see content.EDITION_2)."""
+        self.edition = edition
+        self.sites = build_sites(self.anchor, edition)
+
     # fault targets: fixed, named things in northby
     def fault_targets(self) -> dict[str, str]:
         n = self.sites["northby"]
@@ -63,28 +70,36 @@ class Replica:
         }
 
     # ------------------------------------------------------------ documents
-    @functools.lru_cache(maxsize=None)
     def doc_bytes(self, slug: str, att: int) -> tuple[bytes, str]:
+        d = self.doc(self.sites[slug], att)[0]
+        return self._doc_bytes(slug, att, d.revision)
+
+    @functools.lru_cache(maxsize=None)
+    def _doc_bytes(self, slug: str, att: int, revision: int) -> tuple[bytes, str]:
         from replica import documents as D
 
         site = self.sites[slug]
         d, it, m, ctitle = self.doc(site, att)
+        seed = d.att + 7919 * (revision - 1)
         day = m.day(self.anchor)
         if d.fmt == "docx":
-            return D.report_docx(title=d.title, council=site.name, topic=d.topic, seed=d.att), (
+            return D.report_docx(title=d.title, council=site.name, topic=d.topic, seed=seed), (
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         if d.fmt == "scanned":
-            return D.scanned_pdf(title=d.title, seed=d.att), "application/pdf"
+            return D.scanned_pdf(title=d.title, seed=seed), "application/pdf"
         if d.title.startswith("Appendix"):
-            return D.appendix_pdf(title=d.title, council=site.name, topic=d.topic, seed=d.att), "application/pdf"
+            return D.appendix_pdf(title=d.title, council=site.name, topic=d.topic, seed=seed), "application/pdf"
         para = d.exempt_paragraph
         if para and site.welsh:
             para += 11
         return D.report_pdf(title=d.title, council=site.name, committee=ctitle, meeting_date=day,
-                            topic=d.topic, seed=d.att, exempt_paragraph=para, welsh=site.welsh), "application/pdf"
+                            topic=d.topic, seed=seed, exempt_paragraph=para, welsh=site.welsh), "application/pdf"
+
+    def pack_bytes(self, slug: str, mid: int, t: int) -> bytes:
+        return self._pack_bytes(slug, mid, t, self.edition)
 
     @functools.lru_cache(maxsize=None)
-    def pack_bytes(self, slug: str, mid: int, t: int) -> bytes:
+    def _pack_bytes(self, slug: str, mid: int, t: int, edition: int) -> bytes:
         from replica import documents as D
 
         site = self.sites[slug]

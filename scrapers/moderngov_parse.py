@@ -385,8 +385,23 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
             ))
     if not anchors and not cancelled and not root.css(".mgContent"):
         raise UnexpectedStructure("agenda page has no items and no content")
+    bundle.documents = _merge_duplicates(bundle.documents)
     bundle.withheld = find_withheld(bundle)
     return bundle
+
+
+def _merge_duplicates(docs: list[DocumentItem]) -> list[DocumentItem]:
+    """A report linked from its item title and again in the document list is one document."""
+    out: dict[str, DocumentItem] = {}
+    for d in docs:
+        seen = out.get(d.url)
+        if seen is None:
+            out[d.url] = d
+            continue
+        seen.listed_size = seen.listed_size or d.listed_size
+        if len(d.title) > len(seen.title) and d.listed_size:
+            seen.title = d.title
+    return list(out.values())
 
 
 def _restricted_doc_title(a: Selector) -> str | None:

@@ -40,7 +40,8 @@ class SQLitePipeline:
         self.files_dir = Path(files_dir)
         self.run_id = run_id or store.now()
         self.crawler = crawler
-        self.counts = {"meetings": 0, "items": 0, "documents": 0, "withheld": 0, "errors": 0}
+        self.counts = {"meetings": 0, "items": 0, "documents": 0, "documents_fetched": 0, "documents_unchanged": 0,
+                       "withheld": 0, "errors": 0}
         self.reads: dict[str, set[str]] = {}
         self.routes: dict[str, str] = {}
         self.failed_meetings: set[str] = set()
@@ -87,6 +88,7 @@ class SQLitePipeline:
                 "requests": stats.get_value("downloader/request_count", 0),
                 "bytes": stats.get_value("downloader/response_bytes", 0),
                 "new_hosts": json.dumps(new_hosts) if new_hosts else None,
+                "meetings_not_revisited": stats.get_value("sendwatch/meetings_not_revisited", 0),
                 **self.counts,
             })
         self.db.conn.close()
@@ -203,6 +205,7 @@ class SQLitePipeline:
             log.warning("fetched %s before its listing", it.url)
             return
         digest = store.store_file(self.files_dir, it.body)
+        self.counts["documents_fetched"] += 1
         row = {"sha256": digest, "bytes": len(it.body), "content_type": it.content_type,
                "http_status": it.http_status, "etag": k.get("etag"), "last_modified": k.get("last_modified")}
         old = existing.get("sha256")
@@ -225,6 +228,7 @@ class SQLitePipeline:
         k = it.document_key
         doc_id = self._doc_id(it.council, k["meeting_id"], k.get("attachment_id"), k.get("pack_type"), k["url"])
         existing = next(iter(self.db["documents"].rows_where("id = ?", [doc_id])), None)
+        self.counts["documents_unchanged"] += 1
         if existing and existing.get("sha256"):
             store.upsert_seen(self.db, "document_versions", {"id": f"{doc_id}/{existing['sha256']}"}, self.seen)
 
@@ -236,6 +240,8 @@ class SQLitePipeline:
             doc = store.document_id(it.council, meeting=it.meeting_id, attachment=it.attachment_id)
         item = store.item_id(it.council, it.item_id) if it.item_id else None
         item_row = next(iter(self.db["agenda_items"].rows_where("id = ?", [item])), {}) if item else {}
+        doc_row = next(iter(self.db["documents"].rows_where("id = ?", [doc])), {}) if doc else {}
+        subject = doc_row if doc else item_row
         if item and not it.item_title:
             it.item_title, it.item_number = item_row.get("title"), item_row.get("number")
         row = {
@@ -250,9 +256,9 @@ class SQLitePipeline:
         existing = store.upsert_withheld(self.db, row, self.seen)
         label = it.document_title or it.item_title or ""
         if existing is None and self.incremental:
-            was_public = item_row.get("first_seen") and item_row["first_seen"] < self.seen
+            was_public = subject.get("first_seen") and subject["first_seen"] < self.seen
             self._change("withheld", row["id"], "withheld", meeting=meeting,
-                         old=item_row.get("first_seen") if was_public else None, new=self.seen,
+                         old=subject.get("first_seen") if was_public else None, new=self.seen,
                          summary=("previously public, now withheld: " if was_public else "newly withheld: ") + label,
                          send_related=it.send_related)
         elif existing is not None and existing.get("removed_on"):
@@ -301,6 +307,7 @@ class SQLitePipeline:
     def _mark_removed(self):
         """Things on a page read whole this crawl, but not seen on it, are marked removed (never deleted)."""
         for mid in self._complete_meetings():
+            self.db["meetings"].update(mid, {"last_read": self.seen})
             self._remove("agenda_items", "agenda_item", "meeting = ?", [mid])
             self._remove("documents", "document", "meeting = ?", [mid])
             self._remove("withheld", "withheld", "meeting = ? and source != 'document'", [mid])

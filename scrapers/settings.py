@@ -42,3 +42,8 @@ ITEM_PIPELINES = {"scrapers.pipelines.SQLitePipeline": 300}
 SENDWATCH_DB = "data/sendwatch.db"
 SENDWATCH_FILES = "data/files"
 SENDWATCH_RUN_ID = None
+
+# Incremental nightly runs: upcoming meetings and those of the last SENDWATCH_HOT_DAYS days are read
+# every run; older meetings already read whole are read again after SENDWATCH_REVISIT_DAYS (0 = every run).
+SENDWATCH_HOT_DAYS = 42
+SENDWATCH_REVISIT_DAYS = 7

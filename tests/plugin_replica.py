@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from replica.server import Replica
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY_COUNCILS = ["northby", "southshire", "westerham"]
 WELSH = ("cwm-afon", "Cwm Afon County Borough Council")
-VOLATILE = {"last_seen"}
+VOLATILE = {"last_seen", "last_read"}
 
 
 def sendwatch(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -57,11 +58,12 @@ def snapshot(db_path: Path) -> dict[str, list[dict]]:
 @dataclass
 class CrawledReplica:
     replica: Replica
-    db: Path
+    db: Path  # after two crawls of edition 1 (a copy, frozen)
     files: Path
     first: dict
     second: dict
     outputs: list
+    final_db: Path  # after a third crawl, of edition 2 (the sites changed)
 
 
 @pytest.fixture(scope="session")
@@ -90,10 +92,19 @@ def crawled(replica_site, replica_registry, tmp_path_factory) -> CrawledReplica:
     out2 = crawl_replica(replica_site, replica_registry, db)
     sendwatch("extract", "--db", str(db), "--files", str(data / "files"), check=False)
     second = snapshot(db)
-    return CrawledReplica(replica_site, db, data / "files", first, second, out1 + [extract] + out2)
+    frozen = data / "edition1.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(frozen) as dst:
+        src.backup(dst)
+    replica_site.set_edition(2)
+    try:
+        out3 = crawl_replica(replica_site, replica_registry, db, "--revisit-days", "0")
+        sendwatch("extract", "--db", str(db), "--files", str(data / "files"), check=False)
+    finally:
+        replica_site.set_edition(1)
+    return CrawledReplica(replica_site, frozen, data / "files", first, second, out1 + [extract] + out2 + out3, db)
 
 
 @pytest.fixture(scope="session")
 def demo_db(crawled) -> Path:
-    """A crawled (and extracted) replica database, as `make demo` builds it."""
-    return crawled.db
+    """A crawled (and extracted) replica database, as `make demo` builds it: two editions of the sites."""
+    return crawled.final_db

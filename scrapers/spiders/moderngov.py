@@ -173,6 +173,8 @@ class ModernGovSpider(scrapy.Spider):
             if not self._in_window(m.date):
                 continue
             yield m
+            if not self._revisit(m):
+                continue
             yield self._request(self._ws("GetMeeting", lMeetingId=m.meeting_id), self.parse_ws_meeting,
                                 "meeting (web service)", cid=m.committee_id, ctitle=m.committee_title,
                                 mid=m.meeting_id)
@@ -215,6 +217,9 @@ class ModernGovSpider(scrapy.Spider):
         yield ListingRead(self.council.slug, meta["cid"], self.since, self.until)
         for m in meetings:
             if not self._in_window(m.date):
+                continue
+            if not self._revisit(m):
+                yield m
                 continue
             yield self._request(m.url, self.parse_agenda, "agenda page", cid=m.committee_id, mid=m.meeting_id,
                                 ctitle=m.committee_title, date=m.date, status=m.status, ws=False)
@@ -314,6 +319,25 @@ class ModernGovSpider(scrapy.Spider):
         key["etag"] = response.headers.get("ETag", b"").decode("latin-1") or None
         key["last_modified"] = response.headers.get("Last-Modified", b"").decode("latin-1") or None
         yield FetchedDocument(self.council.slug, key, canonical(response.url), response.body, response.status, ctype)
+
+    def _revisit(self, m) -> bool:
+        """Read this meeting's pages again? Always when new, changed in the listing, near today, or not read
+        for SENDWATCH_REVISIT_DAYS; otherwise the stored copy stands (old meetings rarely change)."""
+        if not hasattr(self, "_meetings_state"):
+            self._meetings_state = store.meeting_state(self.settings.get("SENDWATCH_DB"), self.council.slug)
+        state = self._meetings_state.get(m.meeting_id)
+        if not state or not state["last_read"] or (m.status and m.status != state["status"]) or (
+                m.date and m.date != state["date"]):
+            return True
+        today = date.today()
+        if m.date is None or (today - date.fromisoformat(m.date)).days <= self.settings.getint(
+                "SENDWATCH_HOT_DAYS", 42):
+            return True  # upcoming and recent meetings: agendas, supplements and minutes still arrive
+        age = today - date.fromisoformat(state["last_read"][:10])
+        if age.days >= self.settings.getfloat("SENDWATCH_REVISIT_DAYS", 7):
+            return True
+        self.crawler.stats.inc_value("sendwatch/meetings_not_revisited")
+        return False
 
     def _in_window(self, iso: str | None) -> bool:
         return iso is None or self.since <= iso <= self.until
