@@ -28,6 +28,7 @@ lint: install-test
 bench: install-test
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_datasette.py
+	$(BIN)/python bench/bench_crawl.py
 
 serve: install
 	$(BIN)/sendwatch serve --port $(PORT)

@@ -75,6 +75,24 @@ def store_file(files_dir: Path, body: bytes) -> str:
     return digest
 
 
+def sweep_partial_files(files_dir: Path, older_than: float = 3600) -> int:
+    """Remove temporary files left by a crawl killed while writing (never a stored file)."""
+    import time
+
+    removed = 0
+    root = Path(files_dir)
+    if not root.exists():
+        return 0
+    for part in root.glob("*/.part-*"):
+        try:
+            if time.time() - part.stat().st_mtime > older_than:
+                part.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 # ---------------------------------------------------------------- upserts
 
 def upsert_seen(db: sqlite_utils.Database, table: str, row: dict, seen: str, *, pk: str = "id",

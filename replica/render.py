@@ -205,19 +205,27 @@ def reasons_href(m: Meeting, it: Item, rpid: int) -> str:
             f"&amp;BM=AI{it.aid}")
 
 
-def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date) -> str:
+def _size(n: int | None, fallback: str) -> str:
+    if n is None:
+        return fallback
+    return f"PDF {n / 1048576:.1f} MB" if n >= 1048576 else f"PDF {max(1, round(n / 1024))} KB"
+
+
+def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date, size_of=None) -> str:
+    """size_of(kind, ident) -> bytes of a document or pack, for the sizes the page shows."""
+    size_of = size_of or (lambda kind, ident: None)
     d = m.day(anchor)
     pre = _prefix(site)
     heading = f"{_e(ctitle)} - {_long(d)} {m.time}"
     links = [f'<li><a href="{pre}mgMeetingAttendance.aspx?ID={m.mid}">Attendance details</a></li>']
     if not m.cancelled:
         links.append(f'<li><a href="{pack_href(site, m, 0, "Agenda frontsheet", anchor)}">Agenda frontsheet '
-                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> PDF 96 KB</span></a></li>')
+                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 0)), "PDF 96 KB")}</span></a></li>')
         links.append(f'<li><a href="{pack_href(site, m, 10, "Agenda reports pack", anchor)}">Agenda reports pack '
-                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> PDF 2 MB</span></a></li>')
+                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 10)), "PDF 2 MB")}</span></a></li>')
         if m.offset < 0:
             links.append(f'<li><a href="{pack_href(site, m, 1, "Printed minutes", anchor)}">Printed minutes '
-                         f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> PDF 180 KB</span></a></li>')
+                         f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 1)), "PDF 180 KB")}</span></a></li>')
     rows = []
     for it in m.items:
         title = _e(it.title)
@@ -240,7 +248,7 @@ def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date) -> str:
             else:
                 docs.append(f'<li><a href="{doc_href(site, doc)}" title="Link&#32;to&#32;file&#32;{_e(doc.title)}">'
                             f'{_e(doc.title)} <span class="mgFileSize"><img alt="pdf icon" src="mgimages/logo-pdf-1.gif" /> '
-                            f'PDF {40 + doc.att % 200 + 3 * (doc.revision - 1)} KB</span></a></li>')
+                            f'{_size(size_of("doc", doc.att), "PDF 40 KB")}</span></a></li>')
         if docs:
             parts.append('<p class="mgSubItemTitleTxt">Additional documents:</p>\n<ul class="mgBulletList">'
                          + "".join(docs) + "</ul>")

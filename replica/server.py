@@ -96,10 +96,13 @@ class Replica:
                             topic=d.topic, seed=seed, exempt_paragraph=para, welsh=site.welsh), "application/pdf"
 
     def pack_bytes(self, slug: str, mid: int, t: int) -> bytes:
-        return self._pack_bytes(slug, mid, t, self.edition)
+        m, _ = self.meeting(self.sites[slug], mid)
+        signature = repr([(it.aid, it.title, it.minutes, bool(it.expect),
+                           [(d.att, d.revision, d.restricted, bool(d.reasons)) for d in it.docs]) for it in m.items])
+        return self._pack_bytes(slug, mid, t, signature)
 
     @functools.lru_cache(maxsize=None)
-    def _pack_bytes(self, slug: str, mid: int, t: int, edition: int) -> bytes:
+    def _pack_bytes(self, slug: str, mid: int, t: int, signature: str) -> bytes:
         from replica import documents as D
 
         site = self.sites[slug]
@@ -177,7 +180,7 @@ class Replica:
             if not found:
                 return 404, html, b"<h1>Not found</h1>", {}
             m, ctitle = found
-            return 200, html, render.agenda_html(site, m, ctitle, self.anchor).encode(), {}
+            return 200, html, render.agenda_html(site, m, ctitle, self.anchor, self._size_of(site)).encode(), {}
         if page == "mgReasonsRestricted.aspx":
             return self._reasons(site, q)
         if page.lower() == "mgconvert2pdf.aspx":
@@ -194,6 +197,14 @@ class Replica:
         if m and self.meeting(site, int(m.group(1))):
             return 200, "application/pdf", self.pack_bytes(site.slug, int(m.group(1)), int(q.get("t", 10))), {}
         return 404, html, b"<h1>Not found</h1>", {}
+
+    def _size_of(self, site: Site):
+        """Sizes shown on the agenda page, as ModernGov shows them: of the bytes it would serve."""
+        def size_of(kind, ident):
+            if kind == "pack":
+                return len(self.pack_bytes(site.slug, ident[0], ident[1]))
+            return len(self.doc_bytes(site.slug, ident)[0])
+        return size_of
 
     def _doc(self, site: Site, att: int):
         found = self.doc(site, att)

@@ -101,6 +101,13 @@ def ws_date(d: str | date) -> str:
 
 
 def _xml(body: bytes | str, root: str, url: str) -> Selector:
+    from lxml import etree
+
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    try:  # strict: a cut-off or garbled answer must fail, not be read in part (lxml recover mode)
+        etree.fromstring(data, etree.XMLParser(recover=False, resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise UnexpectedStructure(f"malformed XML from {url}: {exc}") from exc
     try:
         sel = Selector(text=body.decode("utf-8-sig", "replace") if isinstance(body, bytes) else body,
                        type="xml")

@@ -65,7 +65,12 @@ class SQLitePipeline:
             "select 1 from crawl_runs where council = ? and finished is not null and status != 'failed' limit 1",
             [self.council.slug])))
         with self.db.conn:
+            # A run killed mid-way never finished: say so, so health and reports do not show it running.
+            self.db.execute("update crawl_runs set status = 'interrupted' where council = ? and finished is null "
+                            "and run_id != ?", [self.council.slug, self.run_id])
             self.db["councils"].upsert(self.council.as_row(), pk="slug")
+        store.sweep_partial_files(self.files_dir)
+        with self.db.conn:
             self.db["crawl_runs"].upsert({
                 "id": f"{self.run_id}/{self.council.slug}", "run_id": self.run_id,
                 "council": self.council.slug, "started": self.seen, "status": "running",

@@ -54,6 +54,8 @@ def extract_command(
     With no FILE, processes the documents the crawl stored in the database, skipping those
     already extracted with the same file and rules. With FILE..., reads those files (PDF,
     .docx, HTML or plain text) and prints what it found.
+
+    Example: sendwatch extract --db data/sendwatch.db  (or: sendwatch extract report.pdf --json)
     """
     if files:
         _extract_files(files, ocr=ocr, as_json=as_json, timeout=timeout)

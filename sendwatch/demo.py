@@ -22,7 +22,8 @@ def _run(args: list[str], echo) -> int:
 
 
 def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
-    """Start the replica, crawl it (every council, two years), extract, and return the database path."""
+    """Start the replica, crawl it (every council, two years), extract, change the sites, crawl and
+    extract again, and return the database path."""
     from replica.server import Replica
 
     if data_dir.exists():
@@ -39,9 +40,17 @@ def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
     common = [*window, "--db", str(db), "--delay", "0"]
     councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
     try:
-        _run(["crawl", "--registry", str(registry), *councils, *common], echo)
-        _run(["crawl", "--base-url", f"{url}/{WELSH[0]}", "--council-name", WELSH[1], *common], echo)
-        _run(["extract", "--db", str(db), "--files", str(data_dir / "files")], echo)
+        for edition in (1, 2):
+            if edition == 2:
+                # The sites a while later: a paper republished, an appendix pulled, an item re-classified
+                # as exempt, a withheld report published, a meeting cancelled (replica/content.py EDITION_2).
+                replica.set_edition(2)
+                echo("replica sites changed; crawling again to record what changed")
+            again = ["--revisit-days", "0"] if edition == 2 else []
+            _run(["crawl", "--registry", str(registry), *councils, *common, *again, "--no-progress"], echo)
+            _run(["crawl", "--base-url", f"{url}/{WELSH[0]}", "--council-name", WELSH[1], *common, *again,
+                  "--no-progress"], echo)
+            _run(["extract", "--db", str(db), "--files", str(data_dir / "files")], echo)
     finally:
         replica.stop()
     return db

@@ -22,7 +22,7 @@ select last.council, last.last_started, last.last_status, last.last_errors, last
        newest.newest_meeting_seen, coalesce(newest.meetings, 0) as meetings_stored,
        case
          when last.last_status = 'failed' then 'last crawl failed'
-         when last.last_status = 'running' then 'last crawl did not finish'
+         when last.last_status in ('running', 'interrupted') then 'last crawl did not finish'
          when last.new_hosts is not null then 'site redirected to another host: ' || last.new_hosts
          when coalesce(newest.meetings, 0) = 0 then 'no meetings found'
          when julianday(last.last_started) - julianday(newest.newest_meeting_seen) > :quiet_days

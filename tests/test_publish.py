@@ -173,6 +173,8 @@ def samples(published_sqlite):
         "council_figures": [{"council": figures_council, "metric": ""}],
         "upcoming_send_meetings": [{"council": "", "from_date": upcoming_from}],
         "newest_send_papers": [{"council": ""}],
+        "what_changed": [{"council": "", "days": "", "send_only": ""}, {"council": "", "days": "30", "send_only": "1"}],
+        "crawl_health": [{"quiet_days": ""}],
         "feed_send_papers": [{"council": ""}, {"council": search_council}],
         "feed_withheld": [{"council": ""}, {"council": withheld[0]}],
         "_withheld_council": withheld[0],

@@ -8,10 +8,12 @@ read in both cases for restriction links and meeting packs.
 from __future__ import annotations
 
 import functools
+import zlib
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.exceptions import DownloadTimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -129,7 +131,7 @@ class ModernGovSpider(scrapy.Spider):
         if failure.check(HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             reason = f"timeout after {self.settings.getint('DOWNLOAD_TIMEOUT')} s"
         elif failure.check(DNSLookupError):
             reason = "DNS lookup failed"
@@ -152,6 +154,11 @@ class ModernGovSpider(scrapy.Spider):
         try:
             committees = P.parse_committees_xml(response.body, self.council.slug, self.base, response.url)
         except P.UnexpectedStructure as exc:
+            if response.body.lstrip()[:40].lower().startswith((b"<?xml", b"<committees")):
+                # The service answers, but broken: record it and stop; do not switch route mid-history.
+                yield CrawlErrorItem(self.council.slug, response.url, "web service", f"UnexpectedStructure: {exc}",
+                                     response.status)
+                return
             self.logger.info("%s: web service answered oddly (%s); reading HTML pages", self.council.slug, exc)
             yield from self._html_start()
             return
@@ -218,8 +225,8 @@ class ModernGovSpider(scrapy.Spider):
         for m in meetings:
             if not self._in_window(m.date):
                 continue
+            yield m  # listed: seen, even if its page fails below
             if not self._revisit(m):
-                yield m
                 continue
             yield self._request(m.url, self.parse_agenda, "agenda page", cid=m.committee_id, mid=m.meeting_id,
                                 ctitle=m.committee_title, date=m.date, status=m.status, ws=False)
@@ -333,8 +340,12 @@ class ModernGovSpider(scrapy.Spider):
         if m.date is None or (today - date.fromisoformat(m.date)).days <= self.settings.getint(
                 "SENDWATCH_HOT_DAYS", 42):
             return True  # upcoming and recent meetings: agendas, supplements and minutes still arrive
-        age = today - date.fromisoformat(state["last_read"][:10])
-        if age.days >= self.settings.getfloat("SENDWATCH_REVISIT_DAYS", 7):
+        age = (today - date.fromisoformat(state["last_read"][:10])).days
+        revisit = self.settings.getfloat("SENDWATCH_REVISIT_DAYS", 7)
+        # Spread re-reads over the nights between one and two revisit periods, so meetings first read
+        # on the same night are not all read again on the same night.
+        spread = (zlib.crc32(f"{self.council.slug}/{m.meeting_id}".encode()) % 100) / 100
+        if age >= revisit * (1 + spread):
             return True
         self.crawler.stats.inc_value("sendwatch/meetings_not_revisited")
         return False
