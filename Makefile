@@ -24,6 +24,7 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install-test
 	$(BIN)/python bench/bench_extract.py

@@ -202,18 +202,12 @@ class ScaledReplica(Replica):
         for slug, m in chosen:
             for it in m.items:
                 it.text += " This report was updated after publication."
-            doc_item = next(
-                (it for it in m.items for d in it.docs if not d.restricted and not d.reasons), None
-            )
+            doc_item = next((it for it in m.items for d in it.docs if not d.restricted and not d.reasons), None)
             if doc_item is None:
                 m.items[0].title += " (updated)"
             else:
-                public = [
-                    (it, d) for it in m.items for d in it.docs if not d.restricted and not d.reasons
-                ]
-                doc_item, d = next(
-                    ((it, d) for it, d in public if (slug, str(d.att)) in stored), public[0]
-                )
+                public = [(it, d) for it in m.items for d in it.docs if not d.restricted and not d.reasons]
+                doc_item, d = next(((it, d) for it, d in public if (slug, str(d.att)) in stored), public[0])
                 doc_item.title += " (updated)"
                 if hasattr(d, "revision"):
                     d.revision += 1  # new bytes, new publication date and listed size
@@ -264,9 +258,7 @@ def documents(db: Path) -> dict[str, tuple]:
     try:
         return {
             r[0]: r[1:]
-            for r in con.execute(
-                "select id, council, attachment_id, sha256, fetched_at, versions from documents"
-            )
+            for r in con.execute("select id, council, attachment_id, sha256, fetched_at, versions from documents")
         }
     except sqlite3.OperationalError:
         return {}
@@ -374,9 +366,7 @@ def crawl(
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--councils", type=int, default=50)
-    ap.add_argument(
-        "--changed", type=float, default=0.05, help="fraction of meetings changed before crawl (c)"
-    )
+    ap.add_argument("--changed", type=float, default=0.05, help="fraction of meetings changed before crawl (c)")
     ap.add_argument(
         "--parallel",
         type=int,
@@ -384,9 +374,7 @@ def main(argv=None) -> int:
         help="pass --parallel N to sendwatch crawl (default: the crawler's own default)",
     )
     ap.add_argument("--timeout", type=float, default=900, help="seconds allowed per crawl")
-    ap.add_argument(
-        "--keep", type=Path, default=None, help="keep the database and logs in this folder"
-    )
+    ap.add_argument("--keep", type=Path, default=None, help="keep the database and logs in this folder")
     args = ap.parse_args(argv)
 
     anchor = date.today()
@@ -413,8 +401,7 @@ def main(argv=None) -> int:
     )
     print(
         f"crawl window {args.window[0]}..{args.window[1]}; one `sendwatch crawl` with "
-        f"{len(replica.sites)} --council flags"
-        + (f", --parallel {args.parallel}" if args.parallel else ""),
+        f"{len(replica.sites)} --council flags" + (f", --parallel {args.parallel}" if args.parallel else ""),
         flush=True,
     )
 
@@ -424,9 +411,7 @@ def main(argv=None) -> int:
         print(f"  (a) done in {results[-1]['seconds']:.1f}s", flush=True)
         results.append(crawl("b-unchanged", replica, args, registry, db, work))
         print(f"  (b) done in {results[-1]['seconds']:.1f}s", flush=True)
-        results.append(
-            crawl("b2-unchanged-nightly", replica, args, registry, db, work, window=args.nightly)
-        )
+        results.append(crawl("b2-unchanged-nightly", replica, args, registry, db, work, window=args.nightly))
         print(f"  (b2) done in {results[-1]['seconds']:.1f}s", flush=True)
         stored = {(v[0], str(v[1])) for v in results[-1]["after"].values() if v[1] and v[2]}
         republished = replica.change_meetings(args.changed, *args.window, stored=stored)
@@ -506,9 +491,7 @@ def main(argv=None) -> int:
         f"   ({b['served_doc_bytes']:,} bytes; {len(b['new_content'])} with new content)"
     )
     if b["served_paths"]:
-        packs = [
-            x for x in b["served_paths"] if re.search(r"[?&]T=|/documents/g", x, re.IGNORECASE)
-        ]
+        packs = [x for x in b["served_paths"] if re.search(r"[?&]T=|/documents/g", x, re.IGNORECASE)]
         hosts = sorted({x.split("/")[1].rsplit("-", 1)[0] for x in b["served_paths"]})
         print(
             f"  of which {len(packs)} meeting packs and {len(b['served_paths']) - len(packs)} documents, "
@@ -535,8 +518,7 @@ def main(argv=None) -> int:
                 late += 1
     print(
         f"republished (stored) documents fetched again by crawl (c):   {got_hot + got_old:6d} of "
-        f"{len(watched)}"
-        + ("" if c2 is not None else f"   {verdict(got_hot + got_old == len(watched))}")
+        f"{len(watched)}" + ("" if c2 is not None else f"   {verdict(got_hot + got_old == len(watched))}")
     )
     print(
         f"  meetings of the last {HOT_DAYS} days or upcoming: {got_hot} of {len(hot)}; "

@@ -72,9 +72,7 @@ def cases(conn: sqlite3.Connection) -> list[tuple[str, str, str, dict]]:
             "select pages.* from pages where rowid in "
             "(select rowid from pages_fts where pages_fts match :q) order by pages.id limit 51"
         )
-        out.append(
-            (f"fts table search: {term}", f"/sendwatch/pages.json?{qs}", sql, {"q": escaped})
-        )
+        out.append((f"fts table search: {term}", f"/sendwatch/pages.json?{qs}", sql, {"q": escaped}))
     for term in ("deficit", "safety valve", "tribunal"):
         p = {"q": term, "council": ""}
         out.append(
@@ -132,9 +130,7 @@ async def run(db: Path, runs: int) -> int:
     register(conn)
     ds = datasette_instance(db)
     await ds.invoke_startup()
-    print(
-        f"{'case':58} {'datasette med':>13} {'p95':>7} {'sqlite med':>10} {'p95':>7} {'ratio':>6}"
-    )
+    print(f"{'case':58} {'datasette med':>13} {'p95':>7} {'sqlite med':>10} {'p95':>7} {'ratio':>6}")
     failures = 0
     for label, path, sql, params in cases(conn):
         client = await time_client(ds, path, runs)
@@ -156,18 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=200_000)
     parser.add_argument("--councils", type=int, default=150)
-    parser.add_argument(
-        "--runs", type=int, default=20, help="timed runs per case (after one warm-up)"
-    )
+    parser.add_argument("--runs", type=int, default=20, help="timed runs per case (after one warm-up)")
     parser.add_argument(
         "--db",
         type=Path,
         default=Path("/tmp/sendwatch-bench/sendwatch.db"),
         help="where to build the database (must be called sendwatch.db)",
     )
-    parser.add_argument(
-        "--reuse", action="store_true", help="reuse --db if it exists with the same number of pages"
-    )
+    parser.add_argument("--reuse", action="store_true", help="reuse --db if it exists with the same number of pages")
     args = parser.parse_args(argv)
     db = args.db
     have = None
@@ -186,14 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         .fetchone()
     )
+    print("councils {} meetings {} agenda_items {} documents {} pages {} withheld {} figures {}".format(*counts))
     print(
-        "councils {} meetings {} agenda_items {} documents {} pages {} withheld {} figures {}".format(
-            *counts
-        )
-    )
-    print(
-        f"times in ms over {args.runs} runs; targets: fts p95 < {FTS_TARGET_MS}, "
-        f"canned queries p95 < {QUERY_TARGET_MS}"
+        f"times in ms over {args.runs} runs; targets: fts p95 < {FTS_TARGET_MS}, canned queries p95 < {QUERY_TARGET_MS}"
     )
     failures = asyncio.run(run(db, args.runs))
     print("all within target" if not failures else f"{failures} case(s) over target")

@@ -55,10 +55,7 @@ FILLER = (
     "a further review of demand, inflation and the delivery of agreed savings in {svc}."
 )
 SEND_TEXT = [
-    (
-        "The cumulative DSG deficit was £{a}.{b}m at 31 March 2024 and is forecast to be "
-        "£{c}.{a}m at 31 March 2025."
-    ),
+    ("The cumulative DSG deficit was £{a}.{b}m at 31 March 2024 and is forecast to be £{c}.{a}m at 31 March 2025."),
     (
         "At Month {b} the in-year High Needs Block overspend is c£{b}.{c}m, driven by "
         "independent special schools, where spend was £{a}.{b}m in 2023-24."
@@ -87,9 +84,7 @@ def build_pack(pages: int, send_every: int = 20) -> bytes:
     for n in range(1, pages + 1):
         a, b, c, d = n % 9 + 1, n % 7 + 1, n % 5 + 2, n % 8 + 1
         if n % send_every == 0:
-            story.append(
-                Paragraph(f"Item {n}: Dedicated Schools Grant monitoring", styles["Heading2"])
-            )
+            story.append(Paragraph(f"Item {n}: Dedicated Schools Grant monitoring", styles["Heading2"]))
             for t in SEND_TEXT:
                 story.append(Paragraph(t.format(a=a, b=b, c=c), styles["Normal"]))
                 story.append(Spacer(1, 6))
@@ -109,9 +104,7 @@ def build_pack(pages: int, send_every: int = 20) -> bytes:
                     ["Early Years Block", "30,100.0", "29,900.0", "(200.0)"],
                 ]
         else:
-            story.append(
-                Paragraph(f"Item {n}: {SERVICES[n % 5]} budget monitoring", styles["Heading2"])
-            )
+            story.append(Paragraph(f"Item {n}: {SERVICES[n % 5]} budget monitoring", styles["Heading2"]))
             for k in range(3):
                 story.append(
                     Paragraph(
@@ -121,8 +114,7 @@ def build_pack(pages: int, send_every: int = 20) -> bytes:
                 )
                 story.append(Spacer(1, 6))
             rows = [["Service", "Budget", "Forecast", "Variance"]] + [
-                [s, f"£{a}{k}.{b}m", f"£{a}{k}.{c}m", f"£0.{d}m"]
-                for k, s in enumerate(SERVICES[:4])
+                [s, f"£{a}{k}.{b}m", f"£{a}{k}.{c}m", f"£0.{d}m"] for k, s in enumerate(SERVICES[:4])
             ]
         story.append(_table(rows))
         story.append(PageBreak())

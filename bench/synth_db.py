@@ -277,9 +277,7 @@ def _generic_pool(rng: random.Random, size: int = 20000) -> list[str]:
     council_words = sorted(set(re.findall(r"[a-z]{4,}", " ".join(SENTENCES).lower())) - set(words))
     rng.shuffle(council_words)
     words += council_words
-    words += [
-        "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(15000)
-    ]
+    words += ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(15000)]
     cum, total = [], 0.0
     for rank in range(len(words)):
         total += 1.0 / (rank + 2.7)
@@ -291,9 +289,7 @@ def _generic_pool(rng: random.Random, size: int = 20000) -> list[str]:
     return pool
 
 
-def _page_text(
-    rng: random.Random, pool: list[str], generic: list[str], heading: str, extra: list[str]
-) -> str:
+def _page_text(rng: random.Random, pool: list[str], generic: list[str], heading: str, extra: list[str]) -> str:
     n = rng.randint(10, 18)
     k = sum(rng.random() < 0.12 for _ in range(n))
     sentences = rng.sample(pool, k) + rng.sample(generic, n - k)
@@ -368,9 +364,7 @@ def build_synthetic_db(
                 }
             )
             for k in range(n_meet):
-                date = dt.date(start_year, 1, 1) + dt.timedelta(
-                    days=int((k + rng.random()) * days / n_meet)
-                )
+                date = dt.date(start_year, 1, 1) + dt.timedelta(days=int((k + rng.random()) * days / n_meet))
                 mid = f"{slug}:m{ci + 1}-{k + 1}"
                 meeting_id = str(1000 * (ci + 1) + k)
                 cancelled = int(rng.random() < 0.03)
@@ -388,9 +382,7 @@ def build_synthetic_db(
                         "cancelled": cancelled,
                         "location": "Council Chamber, Civic Centre",
                         "url": f"{c['base_url']}/ieListDocuments.aspx?MId={meeting_id}",
-                        "read_via": C.VIA_WEB_SERVICE
-                        if c["platform"] == "moderngov"
-                        else C.VIA_HTML,
+                        "read_via": C.VIA_WEB_SERVICE if c["platform"] == "moderngov" else C.VIA_HTML,
                         "send_related": 0,
                         "first_seen": seen,
                         "last_seen": seen,
@@ -426,8 +418,7 @@ def build_synthetic_db(
                             "number": str(pos),
                             "position": pos,
                             "title": title_i,
-                            "agenda_text": ("Part 2 - not for publication. " if restricted else "")
-                            + rng.choice(pool),
+                            "agenda_text": ("Part 2 - not for publication. " if restricted else "") + rng.choice(pool),
                             "minutes_text": rng.choice(pool) if past else None,
                             "url": f"{c['base_url']}/mgIssueHistoryHome.aspx?IId={meeting_id}{pos:02d}",
                             "restricted": restricted,
@@ -442,11 +433,7 @@ def build_synthetic_db(
 
     # Documents and pages: SEND items first, then others, until the page budget is spent.
     items_by_council_send = [it for it in item_rows if it["send_related"] and not it["restricted"]]
-    others = [
-        it
-        for it in item_rows
-        if not it["send_related"] and not it["restricted"] and it["position"] > 3
-    ]
+    others = [it for it in item_rows if not it["send_related"] and not it["restricted"] and it["position"] > 3]
     rng.shuffle(others)
     past_send = [it for it in items_by_council_send if it["meeting_date"] < today.isoformat()]
     rng.shuffle(past_send)
@@ -475,11 +462,7 @@ def build_synthetic_db(
         doc_id = f"{item['id']}:d{appendix + 1}"
         attachment = str(50000 + ci)
         mdate = dt.date.fromisoformat(item["meeting_date"])
-        title = (
-            item["title"]
-            if appendix == 0
-            else f"Appendix {chr(65 + appendix % 26)} - {item['title']}"
-        )
+        title = item["title"] if appendix == 0 else f"Appendix {chr(65 + appendix % 26)} - {item['title']}"
         doc_rows.append(
             {
                 "id": doc_id,
@@ -617,8 +600,7 @@ def build_synthetic_db(
                 "source": source,
                 "sources": json.dumps(sources),
                 "reasons_url": (
-                    f"{councils_by_slug[item['council']]['base_url']}"
-                    f"/mgReasonsRestricted.aspx?ID={item['item_id']}"
+                    f"{councils_by_slug[item['council']]['base_url']}/mgReasonsRestricted.aspx?ID={item['item_id']}"
                 ),
                 "page": None,
                 "send_related": item["send_related"],
@@ -673,9 +655,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    build_synthetic_db(
-        args.path, councils=args.councils, pages=args.pages, seed=args.seed, verbose=True
-    )
+    build_synthetic_db(args.path, councils=args.councils, pages=args.pages, seed=args.seed, verbose=True)
 
 
 if __name__ == "__main__":

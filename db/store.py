@@ -9,7 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -18,10 +18,11 @@ from sendwatch.constants import WITHHELD_SOURCES
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 # ---------------------------------------------------------------- ids
+
 
 def committee_id(council: str, cid: str) -> str:
     return f"{council}/committee/{cid}"
@@ -35,8 +36,9 @@ def item_id(council: str, aid: str) -> str:
     return f"{council}/item/{aid}"
 
 
-def document_id(council: str, *, meeting: str, attachment: str | None = None, pack_type: str | None = None,
-                url: str | None = None) -> str:
+def document_id(
+    council: str, *, meeting: str, attachment: str | None = None, pack_type: str | None = None, url: str | None = None
+) -> str:
     if attachment:
         return f"{council}/doc/{attachment}"
     if pack_type is not None:
@@ -50,6 +52,7 @@ def withheld_id(council: str, meeting: str, item: str | None, attachment: str | 
 
 
 # ---------------------------------------------------------------- files
+
 
 def file_path(files_dir: Path, sha256: str) -> Path:
     return Path(files_dir) / sha256[:2] / sha256
@@ -95,8 +98,10 @@ def sweep_partial_files(files_dir: Path, older_than: float = 3600) -> int:
 
 # ---------------------------------------------------------------- upserts
 
-def upsert_seen(db: sqlite_utils.Database, table: str, row: dict, seen: str, *, pk: str = "id",
-                keep: tuple[str, ...] = ()) -> tuple[dict | None, dict]:
+
+def upsert_seen(
+    db: sqlite_utils.Database, table: str, row: dict, seen: str, *, pk: str = "id", keep: tuple[str, ...] = ()
+) -> tuple[dict | None, dict]:
     """Insert with first_seen, or update every given column and last_seen.
 
     Columns whose new value is None do not overwrite a stored value (a page that shows less
@@ -119,17 +124,42 @@ def upsert_seen(db: sqlite_utils.Database, table: str, row: dict, seen: str, *, 
     return existing, {k: v for k, v in changed.items() if k != "last_seen"}
 
 
-def record_change(db: sqlite_utils.Database, *, run_id: str, council: str, object_type: str, object_id: str,
-                  change: str, meeting: str | None = None, field: str | None = None, old=None, new=None,
-                  summary: str = "", send_related: bool | int | None = None) -> None:
+def record_change(
+    db: sqlite_utils.Database,
+    *,
+    run_id: str,
+    council: str,
+    object_type: str,
+    object_id: str,
+    change: str,
+    meeting: str | None = None,
+    field: str | None = None,
+    old=None,
+    new=None,
+    summary: str = "",
+    send_related: bool | int | None = None,
+) -> None:
     """One row in `changes`: something that appeared, changed, was withheld, published or removed."""
     digest = hashlib.sha256(f"{run_id}|{object_id}|{change}|{field}".encode()).hexdigest()[:20]
-    db["changes"].insert({
-        "id": digest, "run_id": run_id, "council": council, "detected_at": now(), "object_type": object_type,
-        "object_id": object_id, "meeting": meeting, "change": change, "field": field,
-        "old_value": None if old is None else str(old), "new_value": None if new is None else str(new),
-        "summary": summary, "send_related": None if send_related is None else int(bool(send_related)),
-    }, pk="id", replace=True)
+    db["changes"].insert(
+        {
+            "id": digest,
+            "run_id": run_id,
+            "council": council,
+            "detected_at": now(),
+            "object_type": object_type,
+            "object_id": object_id,
+            "meeting": meeting,
+            "change": change,
+            "field": field,
+            "old_value": None if old is None else str(old),
+            "new_value": None if new is None else str(new),
+            "summary": summary,
+            "send_related": None if send_related is None else int(bool(send_related)),
+        },
+        pk="id",
+        replace=True,
+    )
 
 
 _PRIORITY = {s: i for i, s in enumerate(WITHHELD_SOURCES)}
@@ -142,8 +172,9 @@ def merge_withheld(existing: dict | None, new: dict) -> dict:
     """
     if existing is None:
         return {**new, "sources": json.dumps([new["source"]])}
-    sources = sorted(set(json.loads(existing.get("sources") or "[]")) | {new["source"]},
-                     key=lambda s: _PRIORITY.get(s, 99))
+    sources = sorted(
+        set(json.loads(existing.get("sources") or "[]")) | {new["source"]}, key=lambda s: _PRIORITY.get(s, 99)
+    )
     merged = dict(existing)
     for k, v in new.items():
         if merged.get(k) in (None, "", "[]") and v not in (None, "", "[]"):
@@ -178,14 +209,32 @@ def upsert_withheld(db: sqlite_utils.Database, row: dict, seen: str) -> dict | N
     return existing
 
 
-def record_error(db: sqlite_utils.Database, *, run_id: str, council: str, url: str, stage: str,
-                 reason: str, http_status: int | None = None) -> None:
+def record_error(
+    db: sqlite_utils.Database,
+    *,
+    run_id: str,
+    council: str,
+    url: str,
+    stage: str,
+    reason: str,
+    http_status: int | None = None,
+) -> None:
     at = now()
     digest = hashlib.sha256(f"{run_id}|{council}|{url}|{stage}|{reason}".encode()).hexdigest()[:20]
-    db["crawl_errors"].insert({
-        "id": digest, "run_id": run_id, "council": council, "url": url, "stage": stage,
-        "http_status": http_status, "reason": reason[:2000], "at": at,
-    }, pk="id", replace=True)
+    db["crawl_errors"].insert(
+        {
+            "id": digest,
+            "run_id": run_id,
+            "council": council,
+            "url": url,
+            "stage": stage,
+            "http_status": http_status,
+            "reason": reason[:2000],
+            "at": at,
+        },
+        pk="id",
+        replace=True,
+    )
 
 
 def document_state(db_path, council: str, files_dir) -> dict[str, dict]:
@@ -197,8 +246,11 @@ def document_state(db_path, council: str, files_dir) -> dict[str, dict]:
     if not db["documents"].exists() or "etag" not in db["documents"].columns_dict:
         return {}
     out = {}
-    for r in db.query("select id, sha256, publication_date, listed_size, etag, last_modified from documents "
-                      "where council = ? and sha256 is not null", [council]):
+    for r in db.query(
+        "select id, sha256, publication_date, listed_size, etag, last_modified from documents "
+        "where council = ? and sha256 is not null",
+        [council],
+    ):
         r["file_present"] = file_path(Path(files_dir), r["sha256"]).exists()
         out[r["id"]] = r
     db.conn.close()
@@ -213,8 +265,12 @@ def meeting_state(db_path, council: str) -> dict[str, dict]:
     db = sqlite_utils.Database(path)
     if not db["meetings"].exists() or "last_read" not in db["meetings"].columns_dict:
         return {}
-    out = {r["meeting_id"]: r for r in db.query(
-        "select meeting_id, last_read, status, date from meetings where council = ? and removed_on is null",
-        [council])}
+    out = {
+        r["meeting_id"]: r
+        for r in db.query(
+            "select meeting_id, last_read, status, date from meetings where council = ? and removed_on is null",
+            [council],
+        )
+    }
     db.conn.close()
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 from extract import markers as _markers
 from extract import readers, tables
 from extract.figures import Figure, figures_from_text
-from extract.pdf import PageResult, dedupe, read_pdf
+from extract.pdf import PageResult, dedupe, read_pdf, rule_error
 from extract.rules import RULES_VERSION
 from sendwatch import constants as C
 
@@ -40,6 +40,9 @@ class ExtractResult:
     plumber_pages: list[int] = field(default_factory=list)
     seconds: float = 0.0
     rules_version: str = RULES_VERSION
+    # Bugs in extract/'s rules (never a sign of a bad file): the page is kept without the
+    # figures or markers of the failed step, the status is unchanged, the message says so.
+    rule_errors: list[str] = field(default_factory=list)
 
     @property
     def figures(self) -> list[Figure]:
@@ -105,15 +108,11 @@ def extract_file(
         except OSError as e:
             return ExtractResult(label, C.EXTRACT_MISSING, f"{label}: cannot read ({e})")
         if size > max_bytes:
-            return ExtractResult(
-                label, C.EXTRACT_TOO_LARGE, f"{label}: {size} bytes is over {max_bytes}"
-            )
+            return ExtractResult(label, C.EXTRACT_TOO_LARGE, f"{label}: {size} bytes is over {max_bytes}")
         data = p.read_bytes()
     if isinstance(meeting_date, str):
         meeting_date = date.fromisoformat(meeting_date[:10]) if meeting_date else None
-    result = _extract(
-        data, label, content_type, meeting_date, ocr, time_limit, max_bytes, max_pages
-    )
+    result = _extract(data, label, content_type, meeting_date, ocr, time_limit, max_bytes, max_pages)
     if result.message and not result.message.startswith(label):
         result.message = f"{label}: {result.message}"
     result.seconds = round(time.monotonic() - started, 4)
@@ -135,14 +134,19 @@ def _extract(data, label, content_type, meeting_date, ocr, time_limit, max_bytes
     if read.status == C.EXTRACT_NO_TEXT and ocr:
         ocr_data, note = run_ocr(data)
         if ocr_data is not None:
-            read = read_pdf(
-                ocr_data, meeting_date=meeting_date, max_pages=max_pages, deadline=deadline
-            )
+            read = read_pdf(ocr_data, meeting_date=meeting_date, max_pages=max_pages, deadline=deadline)
             read.message = (read.message + "; " if read.message else "") + "text from OCR"
         else:
             read.message += f"; {note}"
     return ExtractResult(
-        label, read.status, read.message, kind, read.page_count, read.pages, read.plumber_pages
+        label,
+        read.status,
+        read.message,
+        kind,
+        read.page_count,
+        read.pages,
+        read.plumber_pages,
+        rule_errors=read.rule_errors,
     )
 
 
@@ -157,17 +161,27 @@ def _extract_other(data: bytes, label: str, kind: str, meeting_date: date | None
     except readers.ReadError as e:
         return ExtractResult(label, e.status, str(e), kind)
     pages = []
+    errors: list[str] = []
     for n, tp in enumerate(text_pages, start=1):
-        found = [f for g in tp.tables for f in tables.figures_from_grid(g, page=n)]
-        if kind == readers.KIND_TEXT:
-            found += tables.text_table_figures(tp.prose, n)[0]
-        found += figures_from_text(tp.prose, n, meeting_date)
+        try:
+            found = [f for g in tp.tables for f in tables.figures_from_grid(g, page=n)]
+            if kind == readers.KIND_TEXT:
+                found += tables.text_table_figures(tp.prose, n)[0]
+            found += figures_from_text(tp.prose, n, meeting_date)
+        except Exception as e:  # noqa: BLE001 - a rule bug must not lose the page
+            found = []
+            errors.append(rule_error(n, "figures", e))
         for f in found:
             f.span = None
-        pages.append(PageResult(n, tp.text, dedupe(found), _markers.find_markers(tp.text, n)))
+        try:
+            found_markers = _markers.find_markers(tp.text, n)
+        except Exception as e:  # noqa: BLE001
+            found_markers = []
+            errors.append(rule_error(n, "markers", e))
+        pages.append(PageResult(n, tp.text, dedupe(found), found_markers))
     if not any(p.text.strip() for p in pages):
         return ExtractResult(label, C.EXTRACT_NO_TEXT, "no text", kind, len(pages), pages)
-    return ExtractResult(label, C.EXTRACT_OK, "", kind, len(pages), pages)
+    return ExtractResult(label, C.EXTRACT_OK, "; ".join(errors), kind, len(pages), pages, rule_errors=errors)
 
 
 def ocr_available() -> bool:

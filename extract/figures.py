@@ -50,11 +50,11 @@ _CONTINUES = re.compile(
     r"|(?:ris|increas|grow|fall|decreas|reduc)\w*\s+to|then|or)\s*$",
     re.IGNORECASE,
 )
-_DIRECTION_AFTER = re.compile(
-    r"^\s*\(?\s*(under[\s-]?spend|surplus|over[\s-]?spend)", re.IGNORECASE
-)
+_DIRECTION_AFTER = re.compile(r"^\s*\(?\s*(under[\s-]?spend|surplus|over[\s-]?spend)", re.IGNORECASE)
 _FLOWS = {C.METRIC_HNB_ALLOCATION, C.METRIC_DSG_INYEAR_OVERSPEND}
 _HAS_FIGURE = re.compile(r"\d")
+_RESTATED = re.compile(r"^\s*\(\s*$")
+_ENDS_SENTENCE = re.compile(r"[.;!?]\s*$")
 _CUT_RIGHT = re.compile(r"[;,)]|\s(?:and|but|which|while|whereas|rising|falling|compared)\s")
 
 
@@ -64,9 +64,17 @@ def figures_from_text(text: str, page: int = 1, meeting_date: date | None = None
         return []
     sentences, _ = split_blocks(text)
     out: list[Figure] = []
-    for s in sentences:
+    for k, s in enumerate(sentences):
         if _HAS_FIGURE.search(s.text) and rules.ANY_CUE.search(s.text):
-            out.extend(figures_from_sentence(s, page, meeting_date))
+            # The sentence before may name the subject ("The cumulative DSG deficit is ...
+            # If no action was taken, the deficit ..."): used for the `needs` test only.
+            # Headings and captions are skipped: a heading is not a statement about a figure.
+            before = ""
+            for prev in sentences[max(0, k - 8) : k][::-1]:
+                if _ENDS_SENTENCE.search(prev.text):
+                    before = prev.text
+                    break
+            out.extend(figures_from_sentence(s, page, meeting_date, before=before, page_text=text))
     return out
 
 
@@ -88,17 +96,29 @@ def _amounts(s: str, found_periods: list[periods.Period]) -> list[numbers.Amount
 
 
 def figures_from_sentence(
-    span: Span, page: int = 1, meeting_date: date | None = None
+    span: Span,
+    page: int = 1,
+    meeting_date: date | None = None,
+    *,
+    before: str = "",
+    page_text: str = "",
 ) -> list[Figure]:
-    """Figures in one sentence; `span` offsets are kept so bboxes can be found later."""
+    """Figures in one sentence; `span` offsets are kept so bboxes can be found later.
+
+    `before` is the previous sentence: it can satisfy a rule's `needs` (the subject named
+    once, then "the deficit", "the first instalment"), never supply a cue.
+    """
     s = span.text
     found_periods = periods.find_periods(s, meeting_date)
     amounts = _amounts(s, found_periods)
-    picked = _pick_rules(s, amounts)
-    direct = [_direct_period(a, s, amounts, found_periods) for a, *_ in picked]
-    claimed = {d[2] for d in direct if d and d[2] is not None}
+    picked = _pick_rules(s, amounts, before, page_text)
+    # A period written right after any figure belongs to that figure, picked or not
+    # ("from 337 to 262 by 2027-28": the year is the target's, not the current count's).
+    all_direct = {id(a): _direct_period(a, s, amounts, found_periods) for a in amounts}
+    direct = [all_direct[id(a)] for a, *_ in picked]
+    claimed = {d[2] for d in all_direct.values() if d and d[2] is not None}
     out: list[Figure] = []
-    for (a, rule, left, right), d in zip(picked, direct):
+    for (a, rule, left, right), d in zip(picked, direct, strict=True):
         period, stock = _period_fallback(d, found_periods, claimed)
         metric, sign = rule.metric, rule.sign
         direction = _DIRECTION_AFTER.match(right)
@@ -131,21 +151,40 @@ def figures_from_sentence(
 
 
 def _pick_rules(
-    s: str, amounts: list[numbers.Amount]
+    s: str, amounts: list[numbers.Amount], before: str = "", page_text: str = ""
 ) -> list[tuple[numbers.Amount, rules.Rule, str, str]]:
     """The amounts in a sentence that are figures we measure, with their rule and contexts."""
     picked: list[tuple[numbers.Amount, rules.Rule, str, str]] = []
     for a in amounts:
-        # Counts do not cut the context of money ("£5m for 312 placements in independent...").
+        # Counts do not cut the context of money ("£5m for 312 placements in independent..."),
+        # nor do percentages ("a transfer of 0.5% of the Schools Block (£1.6m)").
         is_count = a.unit == C.UNIT_COUNT
-        bounds = amounts if is_count else [b for b in amounts if b.unit != C.UNIT_COUNT]
+        if is_count:
+            bounds = amounts
+        elif a.unit == C.UNIT_GBP:
+            bounds = [b for b in amounts if b.unit == C.UNIT_GBP]
+        else:
+            bounds = [b for b in amounts if b.unit != C.UNIT_COUNT]
         prev_end = max((b.end for b in bounds if b.end <= a.start), default=0)
         next_start = min((b.start for b in bounds if b.start >= a.end), default=len(s))
         left, right = s[prev_end : a.start], s[a.end : next_start]
         if rules.excluded(left, right, sentence_start=prev_end == 0):
             continue
-        hit = rules.nearest_rule(left, right[:100], s, a.unit, right_first=is_count)
-        if not hit and picked and picked[-1][0].unit == a.unit and _CONTINUES.search(left):
+        if a.unit == C.UNIT_GBP and (
+            a.value >= rules.MAX_LOCAL_GBP
+            or rules.national(s[: a.start])
+            or rules.NOT_A_METRIC_LEFT.search(s[: a.start])
+        ):
+            continue  # a national total, or not one of our metrics at all
+        if rules.is_change(s[: a.start], s[a.end :]):
+            continue  # "would increase by £0.9m": a change, not the level of anything
+        hit = rules.nearest_rule(left, right[:100], s, a.unit, right_first=is_count, before=before, page=page_text)
+        restated = _RESTATED.match(left) and picked and picked[-1][0].unit == a.unit and picked[-1][0].end == prev_end
+        if restated and picked[-1][0].approximate and not a.approximate:
+            # "a grant of up to £1 million (£0.947m confirmed)": the exact figure in brackets
+            # is the value; the ceiling before it is not.
+            hit = picked.pop()[1], "left"
+        elif not hit and picked and picked[-1][0].unit == a.unit and _CONTINUES.search(left):
             # "£92.6m for 2024-25, compared with £88.4m last year": same metric, other period.
             hit = picked[-1][1], "left"
         if not hit:
@@ -162,14 +201,22 @@ def _count_is_adjacent(rule: rules.Rule, left: str, right: str, where: str) -> b
     if where == "right":
         m = rule.cue.search(right)
         return bool(m) and len(right[: m.start()].split()) <= 4
-    m = list(rule.cue.finditer(left))[-1]
-    return len(left[m.end() :].split()) <= 8
+    ms = list(rule.cue.finditer(left))
+    if not ms:  # carried over from the previous figure ("from 312 to 243"): no cue of its own
+        return False
+    between = left[ms[-1].end() :]
+    # "... independent special schools, where the number of children placed has risen to 337"
+    limit = 12 if re.search(r"\bnumber\s+of\b", between, re.IGNORECASE) else 8
+    return len(between.split()) <= limit
 
 
 def _says_cumulative(s: str) -> bool:
     return bool(
         re.search(
-            r"cumulative|accumulated|carried\s+forward|by\s+(?:the\s+end|31)", s, re.IGNORECASE
+            r"cumulative|accumulated|carried\s+forward|by\s+(?:the\s+end|31|march)"
+            r"|\b(?:rise|rises|rising|grow|grows|increase|increases)\s+to\b|\breach",
+            s,
+            re.IGNORECASE,
         )
     )
 
@@ -189,7 +236,9 @@ def _direct_period(
     after = [p for p in found if a.end <= p.start < min(limit, a.end + 30)]
     if after:
         return after[0].period, after[0].stock_date, after[0].start
-    before = [p for p in found if lo <= p.start and p.end <= a.start]
+    # Before the figure, in its own clause ("In 2024-25 the Forum agreed ... £1.553m"), but
+    # not across a semicolon ("received in March 2024; subsequent instalments of £2.9m").
+    before = [p for p in found if lo <= p.start and p.end <= a.start and ";" not in s[p.end : a.start]]
     if before:
         return before[-1].period, before[-1].stock_date, None
     return None

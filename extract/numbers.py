@@ -26,9 +26,7 @@ _APPROX = (
     r"|\bmore\s+than\s|\bless\s+than\s|\bup\s+to\s|\bsome\s|\broughly\s|\baround\s)?"
 )
 # A number: 1,234,567(.89) | 57. 529 (stray space, only when a unit follows) | 15.1 | 300
-_NUM = (
-    r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+\.\s\d+(?=\s?(?:m|mn|million|bn|billion)\b)|\d+(?:\.\d+)?"
-)
+_NUM = r"\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+\.\s\d+(?=\s?(?:m|mn|million|bn|billion)\b)|\d+(?:\.\d+)?"
 _UNIT = r"(?:bn|billion|mn|million|thousand|[mMkKb])(?![A-Za-z])"
 _DASH = r"\s?(?:-|–|—)\s?"
 
@@ -49,12 +47,8 @@ MONEY_RE = re.compile(
     + r")?)?",
     re.IGNORECASE,
 )
-PERCENT_RE = re.compile(
-    _APPROX + r"(?P<n1>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE
-)
-COUNT_RE = re.compile(
-    _APPROX + r"(?<![\d£.,/-])(?P<n1>\d{1,3}(?:,\d{3})+|\d+(?:\.000)?)(?![\d%]|\.\d)"
-)
+PERCENT_RE = re.compile(_APPROX + r"(?P<n1>\d+(?:\.\d+)?)\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
+COUNT_RE = re.compile(_APPROX + r"(?<![\d£.,/-])(?P<n1>\d{1,3}(?:,\d{3})+|\d+(?:\.000)?)(?![\d%]|\.\d)")
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,12 @@ class PdfRead:
     page_count: int | None = None
     pages: list[PageResult] = field(default_factory=list)
     plumber_pages: list[int] = field(default_factory=list)
+    rule_errors: list[str] = field(default_factory=list)
+
+
+def rule_error(page: int, what: str, e: Exception) -> str:
+    """The message for a bug in a rule: the file is fine, the rules failed on one page."""
+    return f"rule error on page {page} ({what}): {type(e).__name__}: {e}"
 
 
 def open_error(e: Exception) -> tuple[str, str]:
@@ -81,7 +87,7 @@ def read_pdf(
             if deadline is not None and time.monotonic() > deadline:
                 return PdfRead(C.EXTRACT_TIMEOUT, f"time limit reached at page {i + 1} of {n}", n)
             try:
-                page_result, clean = _read_page(pdf, i, meeting_date)
+                page_result, clean = _read_page(pdf, i, meeting_date, result.rule_errors)
             except pdfium.PdfiumError as e:  # one damaged page: keep the rest
                 page_result, clean = PageResult(i + 1, ""), True
                 result.message = f"page {i + 1} unreadable ({e})"
@@ -97,32 +103,54 @@ def read_pdf(
         return result
     if result.plumber_pages:
         _plumber_pass(data, result)
+    if result.rule_errors:
+        # A bug in extract/, not a bad file: the pages and their text are kept, the status
+        # stays ok, and the message says which page's figures or markers may be missing.
+        note = "; ".join(result.rule_errors[:5])
+        more = len(result.rule_errors) - 5
+        note += f"; and {more} more" if more > 0 else ""
+        result.message = f"{result.message}; {note}" if result.message else note
     return result
 
 
 def _read_page(
-    pdf: pdfium.PdfDocument, i: int, meeting_date: date | None
+    pdf: pdfium.PdfDocument,
+    i: int,
+    meeting_date: date | None,
+    errors: list[str] | None = None,
 ) -> tuple[PageResult, bool]:
     page = pdf[i]
     textpage = page.get_textpage()
+    errors = [] if errors is None else errors
     try:
         raw = textpage.get_text_range()
         text = same_length(raw)
         found: list[Figure] = []
         clean = True
         if rules.page_has_cue(text):
-            found = figs.figures_from_text(text, i + 1, meeting_date)
-            table_found, clean = tables.text_table_figures(text, i + 1)
-            found = dedupe(table_found + found)
-            height = page.get_height()
-            for f in found:
-                if f.span:
-                    f.bbox = _bbox(textpage, f.span, height)
+            try:
+                found = figs.figures_from_text(text, i + 1, meeting_date)
+                table_found, clean = tables.text_table_figures(text, i + 1)
+                found = dedupe(table_found + found)
+                height = page.get_height()
+                for f in found:
+                    if f.span:
+                        f.bbox = _bbox(textpage, f.span, height)
+            except pdfium.PdfiumError:
+                raise
+            except Exception as e:  # noqa: BLE001 - a rule bug must not lose the page
+                found, clean = [], True
+                errors.append(rule_error(i + 1, "figures", e))
+        try:
+            found_markers = markers.find_markers(text, i + 1)
+        except Exception as e:  # noqa: BLE001
+            found_markers = []
+            errors.append(rule_error(i + 1, "markers", e))
         result = PageResult(
             page=i + 1,
             text=raw.replace("\r\n", "\n").replace("\x00", ""),
             figures=found,
-            markers=markers.find_markers(text, i + 1),
+            markers=found_markers,
         )
     finally:
         textpage.close()
@@ -150,7 +178,11 @@ def _plumber_pass(data: bytes, result: PdfRead) -> None:
     src = pdfium.PdfDocument(data)
     try:
         for i in result.plumber_pages:
-            found = plumber_table_figures(src, i)
+            try:
+                found = plumber_table_figures(src, i)
+            except Exception as e:  # noqa: BLE001 - keep the fast-path figures
+                result.rule_errors.append(rule_error(i + 1, "tables", e))
+                continue
             pr = result.pages[i]
             prose = [f for f in pr.figures if f.rule.startswith("sentence:")]
             text_tables = [f for f in pr.figures if f.rule.startswith("text_table:")]
@@ -197,15 +229,10 @@ def plumber_table_figures(src: pdfium.PdfDocument, i: int) -> list[Figure]:
             ppage = plumber.pages[0]
             for table in ppage.find_tables():
                 grid = [[text_in(*c) if c else None for c in row.cells] for row in table.rows]
-                bboxes = [
-                    [[round(v, 2) for v in c] if c else None for c in row.cells]
-                    for row in table.rows
-                ]
+                bboxes = [[[round(v, 2) for v in c] if c else None for c in row.cells] for row in table.rows]
                 top = table.bbox[1]
                 caption = text_in(0, max(0.0, top - 60), width, top)
-                out.extend(
-                    tables.figures_from_grid(grid, page=i + 1, context=caption, bboxes=bboxes)
-                )
+                out.extend(tables.figures_from_grid(grid, page=i + 1, context=caption, bboxes=bboxes))
             ppage.close()
     finally:
         textpage.close()

@@ -36,17 +36,12 @@ _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # 2021/22, 2021-22, 2021 - 2022, FY 2020-21, typo 20219-20
 FY_RE = re.compile(r"(?<![\d£.,])(?:FY\s?)?(20\d{2,3})\s?[/\-–]\s?(20\d{2}|\d{2})(?![\d%])")
 FY_WORDS_RE = re.compile(r"(?<![\d£.,])(20\d{2})\s+to\s+(20\d{2})(?!\d)")
-END_OF_FY_RE = re.compile(
-    r"\b(?:end\s+of|year[\s-]end)\s+(?:FY\s?)?(20\d{2,3})\s?[/\-–]\s?(\d{2}|20\d{2})"
-)
-DATE_WORDS_RE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH + r")\.?,?\s+(20\d{2})\b", re.IGNORECASE
-)
+END_OF_FY_RE = re.compile(r"\b(?:end\s+of|year[\s-]end)\s+(?:FY\s?)?(20\d{2,3})\s?[/\-–]\s?(\d{2}|20\d{2})")
+DATE_WORDS_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + _MONTH + r")\.?,?\s+(20\d{2})\b", re.IGNORECASE)
 MONTH_YEAR_RE = re.compile(r"\b(" + _MONTH + r")\.?\s+(20\d{2})\b", re.IGNORECASE)
 DATE_NUM_RE = re.compile(r"(?<![\d£.,])(\d{1,2})[./](\d{1,2})[./](20\d{2}|\d{2})(?![\d.]\d)")
-RELATIVE_RE = re.compile(
-    r"\b(last|this|next|previous|current)\s+(?:financial\s+)?year\b", re.IGNORECASE
-)
+MONITORING_RE = re.compile(r"\b(month|period|Q|quarter)\s?(\d{1,2})\b(?!\s*(?:weeks?|months?|years?|%))", re.IGNORECASE)
+RELATIVE_RE = re.compile(r"\b(last|this|next|previous|current)\s+(?:financial\s+)?year\b", re.IGNORECASE)
 
 
 _ANY_YEAR = re.compile(r"20\d|\d[./]\d")
@@ -125,6 +120,18 @@ def find_periods(text: str, meeting_date: date | None = None) -> list[Period]:
         if int(m.group(2)) == int(m.group(1)) + 1:
             add(Period(m.start(), m.end(), m.group(0), fy_label(int(m.group(2)))))
     if meeting_date:
+        # "at Month 7", "Q2", "period 4": the latest such point of a financial year that had
+        # begun by the meeting (Month 1 is April).
+        for m in MONITORING_RE.finditer(text):
+            word, n = m.group(1).lower(), int(m.group(2))
+            month = 3 * n - 2 if word.startswith("q") else n
+            if not 1 <= month <= 12:
+                continue
+            cal_month = (month + 2) % 12 + 1
+            start = meeting_date.year
+            while date(start + (month > 9), cal_month, 1) > meeting_date:
+                start -= 1
+            add(Period(m.start(), m.end(), m.group(0), fy_label(start + 1)))
         this_end = int(fy_of(meeting_date)[:4]) + 1
         for m in RELATIVE_RE.finditer(text):
             word = m.group(1).lower()

@@ -108,8 +108,7 @@ def read_html(data: bytes) -> list[TextPage]:
     tables: list[Grid] = []
     for t in root.xpath("//table"):
         grid = [
-            [re.sub(r"\s+", " ", c.text_content()).strip() for c in tr.xpath("./th|./td")]
-            for tr in t.xpath(".//tr")
+            [re.sub(r"\s+", " ", c.text_content()).strip() for c in tr.xpath("./th|./td")] for tr in t.xpath(".//tr")
         ]
         tables.append([r for r in grid if r])
     table_text = "\n".join("  ".join(c or "" for c in row) for g in tables for row in g)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sendwatch import constants as C
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.11.2"
 
-I = re.IGNORECASE
+I = re.IGNORECASE  # noqa: E741 - the flag's own one-letter name, as in re
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Rule:
     needs: re.Pattern | None = None  # must also appear somewhere in the sentence
     sign: int = 1
     tier: int = 0  # a cue of a lower tier anywhere in the context beats a nearer higher tier
+    needs_page: bool = False  # `needs` may be met anywhere on the page
 
 
 def _r(p: str, flags: int = I) -> re.Pattern:
@@ -47,10 +48,45 @@ EXCLUSIONS = (
     r"|all\s+(?:local\s+authorities|councils|LAs)|school(?:s'|'s|s)?\s+(?:revenue\s+)?balances"
     r"|balances\s+held\s+by\s+schools|general\s+fund|\bPFI\b|private\s+finance"
     r"|falling\s+rolls|growth\s+fund|council\s+tax|per\s+pupil|capital\s+programme"
+    r"|all\s+(?:\w+\s+)?(?:local\s+)?(?:authorities|councils|LAs)\b|\btransport\b"
 )
+# Unit costs, not totals: only when they lead up to the figure ("an average of £63,473").
+UNIT_COST = r"\baverage\b|\bper\s+(?:place|placement|child|plan|EHCP|head)\b|\beach\s+(?:additional|new)\b"
 
 EXCLUSION_RE = _r(EXCLUSIONS)
+UNIT_COST_RE = _r(UNIT_COST)
 _CLAUSE_BREAK = _r(r"[,;:(]|\s(?:and|but|while|whereas|although|compared\s+(?:to|with))\s")
+
+
+# Not a level at all: a change ("would increase by £0.9m", "an increase of £3.7m",
+# "£11.6m more of the deficit", "£35,000 a year less than").
+CHANGE_LEFT = _r(
+    r"(?:\b(?:increas|ris(?:e|es|en|ing)\b|rose|grow|grew|fall|fell|decreas|reduc|cut|lower|rais|slow)\w*"
+    r"(?:\s+[\w'-]+){0,5}?\s+by|\b(?:an?\s+|the\s+)?(?:increase|reduction|rise|fall|decrease|growth"
+    r"|change|movement|saving|difference)s?\s+of)\s*(?:up\s+to\s+|about\s+|around\s+|c\.?\s?)?$"
+)
+CHANGE_RIGHT = _r(r"^\s*(?:a\s+year\s+|per\s+year\s+|a\s+month\s+)?(?:more|less|higher|lower|extra)\b")
+# The sentence up to the figure is about something that is not a metric of ours.
+NOT_A_METRIC_LEFT = _r(r"cost\s+of\s+carrying|lost\s+interest|interest\s+(?:cost|charge)s?|cost\s+avoidance")
+# A sentence that opens on the national picture ("Nationally, ...", "Across England, ...")
+# governs every figure after it unless the sentence turns back to the council.
+NATIONAL_OPENING = _r(r"\bnationally\b|across\s+(?:England|the\s+country)|\bin\s+England\b")
+LOCAL_TURN = _r(
+    r"\b(?:our|locally|the\s+council(?:'s)?|this\s+council|the\s+authority(?:'s)?|we)\b"
+    r"|\bwhile\b|\bwhereas\b|\bbut\b"
+)
+MAX_LOCAL_GBP = 1e9  # no council's high-needs figure reaches £1bn: that is a national total
+
+
+def national(left_of_sentence: str) -> bool:
+    """True when the sentence up to the figure is about the national picture."""
+    hits = list(NATIONAL_OPENING.finditer(left_of_sentence))
+    return bool(hits) and not LOCAL_TURN.search(left_of_sentence[hits[-1].end() :])
+
+
+def is_change(left: str, right: str) -> bool:
+    """True when the figure is a change in something, not its level."""
+    return bool(CHANGE_LEFT.search(left[-80:]) or CHANGE_RIGHT.match(right))
 
 
 def excluded(left: str, right: str, *, sentence_start: bool = False) -> bool:
@@ -65,7 +101,8 @@ def excluded(left: str, right: str, *, sentence_start: bool = False) -> bool:
         clause = parts[-2]  # "national funding (£10.5bn)": the clause before the bracket
     if sentence_start and len(parts) > 1 and len(parts[0].split()) <= 4:
         clause = parts[0] + " " + clause
-    return bool(EXCLUSION_RE.search(clause) or EXCLUSION_RE.search(right[:25]))
+    own_right = _CLAUSE_BREAK.split(right, maxsplit=1)[0]
+    return bool(EXCLUSION_RE.search(clause) or UNIT_COST_RE.search(clause) or EXCLUSION_RE.search(own_right[:25]))
 
 
 PROSE_RULES: tuple[Rule, ...] = (
@@ -106,15 +143,14 @@ PROSE_RULES: tuple[Rule, ...] = (
         C.METRIC_SAFETY_VALVE_INSTALMENT,
         _r(r"instal+ments?|tranches?|(?:annual|further|final|first|second|next)\s+payments?"),
         needs=SV,
+        needs_page=True,  # "The DfE has withheld the 2024-25 instalment of £2.9m ..."
     ),
     Rule("safety_valve_total", C.METRIC_SAFETY_VALVE_TOTAL, SV),
     Rule("dbv_grant", C.METRIC_DBV_GRANT, _r(r"delivering\s+better\s+value|\bDBV\b")),
     Rule(
         "schools_block_transfer",
         C.METRIC_SCHOOLS_BLOCK_TRANSFER,
-        _r(
-            r"transfer\w*|\bmov(?:e|ed|ing|ement)\b|top[\s-]?slic\w*|disapplication|from\s+(?:the\s+)?schools\s+block"
-        ),
+        _r(r"transfer\w*|\bmov(?:e|ed|ing|ement)\b|top[\s-]?slic\w*|disapplication|from\s+(?:the\s+)?schools\s+block"),
         (C.UNIT_GBP, C.UNIT_PERCENT),
         needs=SCHOOLS_BLOCK,
     ),
@@ -145,7 +181,7 @@ PROSE_RULES: tuple[Rule, ...] = (
     Rule(
         "in_year_overspend",
         C.METRIC_DSG_INYEAR_OVERSPEND,
-        _r(r"in[\s-]year|over[\s-]?spen\w*|pressures?|shortfall|variance"),
+        _r(r"in[\s-]year|over[\s-]?spen\w*|pressures?|shortfall|variance|\bgap\b"),
         needs=DSG_CONTEXT,
     ),
     # "deficit" alone: cumulative or in-year is decided from the period (see figures.py).
@@ -153,7 +189,10 @@ PROSE_RULES: tuple[Rule, ...] = (
     Rule(
         "high_needs_allocation",
         C.METRIC_HNB_ALLOCATION,
-        _r(r"high[\s-]+needs\s+(?:block|funding|allocation|budget|grant|DSG)|\bHNB\b"),
+        _r(
+            r"high[\s-]+needs\s+(?:block\s+)?(?:funding|allocation|budget|grant|DSG)"
+            r"|(?:high[\s-]+needs\s+block|\bHNB\b)(?!\s+(?:spend|forecast|overspend|gap|pressure|deficit))"
+        ),
         tier=2,
     ),
 )
@@ -189,11 +228,9 @@ BASIS = (
     ),
     (
         "forecast",
-        _r(
-            r"forecast\w*|\bQ[1-4]\b|quarter\s+[1-4]|month\s+\d+|period\s+\d+|expected\s+to|anticipated"
-        ),
+        _r(r"forecast\w*|\bQ[1-4]\b|quarter\s+[1-4]|month\s+\d+|period\s+\d+|expected\s+to|anticipated"),
     ),
-    ("budget", _r(r"budget\w*")),
+    ("budget", _r(r"budget\w*|planned|target\w*|trajectory")),
     ("actual", _r(r"\bactual\w*|outturn\w*|audited|closing\s+balance")),
 )
 
@@ -211,19 +248,29 @@ NOT_A_COUNT_AFTER = re.compile(
 
 
 def nearest_rule(
-    left: str, right: str, sentence: str, unit: str, *, right_first: bool = False
+    left: str,
+    right: str,
+    sentence: str,
+    unit: str,
+    *,
+    right_first: bool = False,
+    before: str = "",
+    page: str = "",
 ) -> tuple[Rule, str] | None:
     """The rule whose cue is nearest the figure, in the lowest tier present.
 
     Looks in the left context first, then the right (`right_first` for counts: "612 requests").
+    A rule's `needs` may be met by the sentence or by the one `before` it.
     Returns the rule and where its cue was found ("left" or "right").
     """
-    usable = [
-        r for r in PROSE_RULES if unit in r.units and not (r.needs and not r.needs.search(sentence))
-    ]
-    sides = (
-        (("right", right), ("left", left)) if right_first else (("left", left), ("right", right))
-    )
+
+    def needs_met(r: Rule) -> bool:
+        if r.needs is None or r.needs.search(sentence) or r.needs.search(before):
+            return True
+        return r.needs_page and bool(r.needs.search(page))
+
+    usable = [r for r in PROSE_RULES if unit in r.units and needs_met(r)]
+    sides = (("right", right), ("left", left)) if right_first else (("left", left), ("right", right))
     for where, ctx in sides:
         best: tuple[int, int, int, Rule] | None = None
         for order, rule in enumerate(usable):

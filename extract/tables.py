@@ -15,7 +15,7 @@ from extract.figures import Figure
 from extract.text import Span, lines, trailing_cells
 from sendwatch import constants as C
 
-I = re.IGNORECASE
+I = re.IGNORECASE  # noqa: E741 - the flag's own one-letter name, as in re
 Cell = str | None
 
 LABEL_RULES: tuple[tuple[str, str, re.Pattern], ...] = tuple(
@@ -56,11 +56,20 @@ LABEL_RULES: tuple[tuple[str, str, re.Pattern], ...] = tuple(
         ("high_needs_allocation", C.METRIC_HNB_ALLOCATION, r"high[\s-]+needs|\bHNB\b"),
     )
 )
-_SKIP_LABEL = re.compile(r"brought\s+forward|\bb/f\b|opening|" + rules.EXCLUSIONS, I)
+_SKIP_LABEL = re.compile(
+    r"brought\s+forward|\bb/f\b|opening|other\s+(?:DSG\s+)?blocks?|" + rules.EXCLUSIONS + "|" + rules.UNIT_COST,
+    I,
+)
+# The table says how it signs a deficit: "Deficits are shown as positive figures".
+_DEFICIT_POSITIVE = re.compile(r"deficits?\s+(?:are\s+|is\s+)?(?:shown|stated|presented)\s+as\s+(?:a\s+)?positive", I)
+_DEFICIT = re.compile(r"\bdeficits?\b", I)
 _COUNT_WORDS = re.compile(r"number|no\.|placements|pupils|children|young\s+people|count", I)
 _MONEY_WORDS = re.compile(r"£|cost|spend|expenditure", I)
 _KINDS = (
-    ("variance", re.compile(r"variance|over\s*/\s*\(?under|under\s*/\s*over|over\s?spend", I)),
+    (
+        "variance",
+        re.compile(r"variance|over\s*/\s*\(?under|under\s*/\s*over|over\s?spend|\bgap\b", I),
+    ),
     (
         "skip",
         re.compile(r"change|movement|increase|decrease|difference|growth|total|%|per\s+cent", I),
@@ -102,9 +111,7 @@ def _clean(cell: Cell) -> str:
 
 def _is_header_row(row: Sequence[Cell]) -> bool:
     for cell in row[1:]:
-        if numbers.parse_cell(cell) is not None and not re.fullmatch(
-            r"\s*(19|20)\d{2}\s*", cell or ""
-        ):
+        if numbers.parse_cell(cell) is not None and not re.fullmatch(r"\s*(19|20)\d{2}\s*", cell or ""):
             return False
     return True
 
@@ -127,26 +134,42 @@ def figures_from_grid(
         h += 1
     width = max(len(r) for r in rows)
     headers = [" ".join(r[j] for r in rows[:h] if j < len(r) and r[j]) for j in range(width)]
-    table_scale = numbers.header_scale(" ".join([context, *headers])) or 1.0
+    table_scale = numbers.header_scale(" ".join([context, *headers])) or None
+    # A table that labels a row or column "Deficit ..." (or says so in its caption) counts a
+    # deficit as positive in every cumulative row or column, "Unmitigated c/f" included.
+    deficit_positive = bool(
+        _DEFICIT_POSITIVE.search(context)
+        or any(_DEFICIT.search(x) for x in headers[1:])
+        or any(_DEFICIT.search(r[0]) for r in rows[h:] if r)
+    )
+
+    def negative_line(vals: list[float | None]) -> bool:
+        return all(v is None or v < 0 for v in vals) and any(v for v in vals)
+
+    columns_negative = [
+        negative_line([numbers.parse_cell(r[j], 1.0) if j < len(r) else None for r in rows[h:]]) for j in range(width)
+    ]
     out: list[Figure] = []
     for i in range(h, len(rows)):
         row = rows[i]
         label = row[0]
+        if rules.NOT_A_COUNT_BEFORE.search(label):
+            continue  # "5. High Needs Block forecast at Month 7": a heading, not a row
         row_period = periods.period_of_header(label)
         hit = classify_label(label)
-        values = [numbers.parse_cell(c, 1.0) for c in row[1:]]
-        all_negative = all(v is None or v < 0 for v in values) and any(v for v in values)
+        all_negative = negative_line([numbers.parse_cell(c, 1.0) for c in row[1:]])
         for j in range(1, len(row)):
             cell, header = row[j], headers[j] if j < len(headers) else ""
             if numbers.parse_cell(cell) is None:
                 continue
             this, period = hit, periods.period_of_header(header)
-            what, when = label, header
+            what, when, negative = label, header, all_negative
             if row_period is not None:  # transposed: years down the side, metrics across
                 this, period, what, when = classify_label(header), row_period, header, label
+                negative = columns_negative[j]
             if this is None:
                 continue
-            fig = _cell_figure(this, what, when, cell, table_scale, period, all_negative)
+            fig = _cell_figure(this, what, when, cell, table_scale, period, negative, deficit_positive)
             if fig is None:
                 continue
             fig.row_label, fig.column_label = label, header or None
@@ -165,12 +188,15 @@ def _cell_figure(
     label: str,
     header: str,
     cell: str,
-    table_scale: float,
+    table_scale: float | None,
     period: periods.Period | None,
     all_negative: bool,
+    deficit_positive: bool = False,
 ) -> Figure | None:
     metric = hit[1]
     kind = column_kind(header)
+    if kind is None and column_kind(label) == "projection":
+        kind = "projection"  # transposed: "Unmitigated c/f" names the basis of its column
     words = f"{label} {header}"
     if kind == "skip" and "%" not in cell:
         return None
@@ -179,11 +205,9 @@ def _cell_figure(
             metric = C.METRIC_DSG_INYEAR_OVERSPEND
         elif kind in ("forecast", "actual", "projection"):
             return None  # spend against the block, not the allocation
-    if (
-        metric == C.METRIC_INDEPENDENT_SPEND
-        and _COUNT_WORDS.search(words)
-        and not _MONEY_WORDS.search(words + cell)
-    ):
+    elif kind == "variance" and metric != C.METRIC_DSG_INYEAR_OVERSPEND:
+        return None  # the variance on a line is not the line's spend, count or deficit
+    if metric == C.METRIC_INDEPENDENT_SPEND and _COUNT_WORDS.search(words) and not _MONEY_WORDS.search(words + cell):
         metric = C.METRIC_INDEPENDENT_PLACEMENTS
     if metric == C.METRIC_SAFETY_VALVE_INSTALMENT and re.search(r"total", words, I):
         metric = C.METRIC_SAFETY_VALVE_TOTAL
@@ -203,13 +227,20 @@ def _cell_figure(
         if "%" in cell:
             return None
         unit = C.UNIT_GBP
-        value = numbers.parse_cell(cell, numbers.header_scale(header) or table_scale)
+        scale = numbers.header_scale(header) or table_scale
+        value = numbers.parse_cell(cell, scale or 1.0)
+        if value is not None and scale is None and not re.search(r"£|\d\s?[mMkK]|bn", cell):
+            if abs(value) < 1000:
+                return None  # "7" with no unit anywhere: not an amount of money
+        if value is not None and abs(value) >= rules.MAX_LOCAL_GBP:
+            return None  # a national total
     if value is None:
         return None
     # A deficit shown as a negative balance ("DSG reserve (45,000)") is a positive deficit;
-    # a "deficit" row counts a deficit as positive unless every value in it is negative.
+    # a "deficit" row, or any cumulative line in a table that counts deficits as positive,
+    # keeps its sign unless every value in it is negative.
     if metric == C.METRIC_DSG_CUMULATIVE_DEFICIT and (
-        not re.search(r"deficit", label, I) or all_negative
+        not (re.search(r"deficit", label, I) or deficit_positive) or all_negative
     ):
         value = -value
     if (
@@ -217,7 +248,8 @@ def _cell_figure(
         and re.search(r"under[\s-]?spend", label, I)
         and not re.search(r"over", label, I)
     ):
-        value = -value
+        # "Underspend 118" is -118; in "Other blocks (underspend)" brackets already say so.
+        value = -abs(value)
     return Figure(
         page=1,
         metric=metric,
@@ -270,11 +302,7 @@ def text_table_figures(text: str, page: int = 1) -> tuple[list[Figure], bool]:
         grid = [["", *cols], [label, *(c.group(0) for c in cells)]]
         row_spans = [(row_line.start + c.start(), row_line.start + c.end()) for c in cells]
         spans = [[None] * (len(cells) + 1), [None, *row_spans]]
-        out.extend(
-            figures_from_grid(
-                grid, page=page, context=context, spans=spans, rule_prefix="text_table"
-            )
-        )
+        out.extend(figures_from_grid(grid, page=page, context=context, spans=spans, rule_prefix="text_table"))
     return out, clean
 
 

@@ -40,6 +40,8 @@ _SENT_END_RE = re.compile(
     r"[.!?;](?=\s+(?:[\"“'(\[]?[A-Z0-9•]))(?!\s\d+\s?(?:m|mn|million|bn|billion)\b)"
 )
 _TOKEN_RE = re.compile(r"\S+")
+# "5.5 If no action ..." at the start of a line opens a new numbered paragraph.
+_NUMBERED_PARA_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\s+[A-Z]")
 
 
 def lines(text: str) -> list[Span]:
@@ -84,7 +86,7 @@ def split_blocks(text: str) -> tuple[list[Span], list[Span]]:
     all_lines = lines(text)
     for k, ln in enumerate(all_lines):
         s = ln.text.strip()
-        if para_start is not None and _is_heading(all_lines[k - 1].text, s):
+        if para_start is not None and (_is_heading(all_lines[k - 1].text, s) or _NUMBERED_PARA_RE.match(ln.text)):
             flush()
             para_start = None
         if not s or is_tabular(ln.text) or _BULLET_RE.match(ln.text):

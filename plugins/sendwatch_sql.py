@@ -152,9 +152,7 @@ def register(conn: sqlite3.Connection, database: str = DATABASE, base: str = "/"
     conn.create_function("paragraph_topic", 1, paragraph_topic, deterministic=True)
     conn.create_function("paragraph_topic", 2, paragraph_topic, deterministic=True)
     conn.create_function("money", 2, money, deterministic=True)
-    conn.create_function(
-        "row_link", 2, lambda table, pk: row_path(database, table, pk, base), deterministic=True
-    )
+    conn.create_function("row_link", 2, lambda table, pk: row_path(database, table, pk, base), deterministic=True)
 
 
 @hookimpl
@@ -166,11 +164,6 @@ def prepare_connection(conn, database, datasette):
 def render_cell(value, column, datasette):
     # Only our own computed *_link columns become links; scraped text is never rendered as HTML.
     base = datasette.setting("base_url") or "/"
-    if (
-        isinstance(value, str)
-        and column.endswith("_link")
-        and value.startswith(base)
-        and not value.startswith("//")
-    ):
+    if isinstance(value, str) and column.endswith("_link") and value.startswith(base) and not value.startswith("//"):
         return Markup(f'<a href="{escape(value)}">{escape(value)}</a>')
     return None

@@ -83,9 +83,7 @@ _DOCX_ZIP_TIME = (2025, 1, 1, 0, 0, 0)
 
 _BASE = ParagraphStyle("base", fontName="Helvetica", fontSize=10, leading=13.2, spaceAfter=5)
 _BODY = ParagraphStyle("body", parent=_BASE, leftIndent=0.8 * cm, firstLineIndent=-0.8 * cm)
-_BULLET = ParagraphStyle(
-    "bullet", parent=_BASE, leftIndent=1.7 * cm, firstLineIndent=-0.5 * cm, spaceAfter=3
-)
+_BULLET = ParagraphStyle("bullet", parent=_BASE, leftIndent=1.7 * cm, firstLineIndent=-0.5 * cm, spaceAfter=3)
 _H1 = ParagraphStyle(
     "h1",
     parent=_BASE,
@@ -95,9 +93,7 @@ _H1 = ParagraphStyle(
     spaceBefore=8,
     spaceAfter=5,
 )
-_TITLE = ParagraphStyle(
-    "title", parent=_BASE, fontName="Helvetica-Bold", fontSize=15, leading=19, spaceAfter=8
-)
+_TITLE = ParagraphStyle("title", parent=_BASE, fontName="Helvetica-Bold", fontSize=15, leading=19, spaceAfter=8)
 _COUNCIL = ParagraphStyle(
     "council",
     parent=_BASE,
@@ -112,9 +108,7 @@ _CELL = ParagraphStyle("cell", parent=_BASE, fontSize=8.5, leading=10.2, spaceAf
 _CELL_B = ParagraphStyle("cellb", parent=_CELL, fontName="Helvetica-Bold")
 _CELL_R = ParagraphStyle("cellr", parent=_CELL, alignment=TA_RIGHT)
 _CELL_RB = ParagraphStyle("cellrb", parent=_CELL_R, fontName="Helvetica-Bold")
-_CAPTION = ParagraphStyle(
-    "caption", parent=_BASE, fontName="Helvetica-Bold", fontSize=9.5, spaceBefore=4, spaceAfter=4
-)
+_CAPTION = ParagraphStyle("caption", parent=_BASE, fontName="Helvetica-Bold", fontSize=9.5, spaceBefore=4, spaceAfter=4)
 _CENTRE = ParagraphStyle("centre", parent=_BASE, alignment=TA_CENTER)
 _BANNER = ParagraphStyle(
     "banner",
@@ -348,8 +342,7 @@ def _check_paragraph(paragraph: int, welsh: bool) -> None:
     if paragraph not in ok:
         where = "Wales (Part 4)" if welsh else "England (Part 1)"
         raise ValueError(
-            f"exempt_paragraph {paragraph} is not a Schedule 12A paragraph for "
-            f"{where}: use {ok.start}-{ok.stop - 1}"
+            f"exempt_paragraph {paragraph} is not a Schedule 12A paragraph for {where}: use {ok.start}-{ok.stop - 1}"
         )
 
 
@@ -782,9 +775,7 @@ def _t_high_needs_monitoring(f, rng, ctx):
     basis = rng.choice(["month", "month", "quarter"])
     period = f"Month {m}" if basis == "month" else f"Q{max(1, (m + 2) // 3 if m < 12 else 4)}"
     over = f["in_year_overspend"]
-    override = (
-        "the end of 2027-28" if ctx["date"] >= datetime.date(2024, 12, 18) else "31 March 2026"
-    )
+    override = "the end of 2027-28" if ctx["date"] >= datetime.date(2024, 12, 18) else "31 March 2026"
     lines = [
         ("Top-up funding – mainstream", 0.21, 0.28),
         ("Top-up funding – special schools", 0.19, 0.12),
@@ -804,9 +795,7 @@ def _t_high_needs_monitoring(f, rng, ctx):
         v = round(rv * k, 1)
         rows.append([name, _cell(b, 1), _cell(b + v, 1), _cell(v, 1)])
         tb += b
-    rows.append(
-        ["Total High Needs Block", _cell(tb, 1), _cell(tb + over * 1000, 1), _cell(over * 1000, 1)]
-    )
+    rows.append(["Total High Needs Block", _cell(tb, 1), _cell(tb + over * 1000, 1), _cell(over * 1000, 1)])
     def_rows = [
         ["Cumulative deficit brought forward at 1 April", _cell(f["cumulative_deficit"] * 1000)],
         ["Forecast in-year High Needs overspend", _cell(over * 1000)],
@@ -842,10 +831,7 @@ def _t_high_needs_monitoring(f, rng, ctx):
                 ),
                 (
                     "table",
-                    (
-                        f"Table 1: High Needs Block forecast outturn {_fy(mon_fy, '/')} ({period}) "
-                        f"£'000"
-                    ),
+                    (f"Table 1: High Needs Block forecast outturn {_fy(mon_fy, '/')} ({period}) £'000"),
                     ["Budget line", "Budget £'000", "Forecast £'000", "Variance £'000"],
                     rows,
                     (len(rows) - 1,),
@@ -1014,10 +1000,7 @@ def _t_safety_valve(f, rng, ctx):
                             f"{f['independent_placements']} to {int(f['independent_placements'] * 0.78)} by "
                             f"{_fy(f['sv_end_year'] - 1)};"
                         ),
-                        (
-                            f"creating {rng.randint(150, 400)} additional specialist places in the "
-                            f"maintained sector;"
-                        ),
+                        (f"creating {rng.randint(150, 400)} additional specialist places in the maintained sector;"),
                         "ceasing EHCPs where outcomes have been met, following annual review;",
                         "a Schools Block transfer of 0.5% in each year of the agreement;",
                         "quarterly monitoring returns to the DfE.",
@@ -1152,12 +1135,7 @@ def _t_send_sufficiency(f, rng, ctx):
     ]
     return {
         "director": _CS,
-        "purpose": [
-            (
-                "To present the SEND Sufficiency Strategy and the specialist places capital "
-                "programme."
-            )
-        ],
+        "purpose": [("To present the SEND Sufficiency Strategy and the specialist places capital programme.")],
         "recs": [
             "That the SEND Sufficiency Strategy is approved.",
             (
@@ -1191,9 +1169,7 @@ def _t_ehcp_performance(f, rng, ctx):
     e, q = eh, f["requests"]
     hist = []
     for y in range(cal, cal - 4, -1):
-        hist.append(
-            (y, e, q, round(max(8.0, min(99.0, f["timeliness_pct"] + rng.uniform(-12, 12))), 1))
-        )
+        hist.append((y, e, q, round(max(8.0, min(99.0, f["timeliness_pct"] + rng.uniform(-12, 12))), 1)))
         e = int(e / (1 + rng.uniform(0.06, 0.14)))
         q = int(q / (1 + rng.uniform(0.04, 0.15)))
     hist[0] = (cal, eh, f["requests"], f["timeliness_pct"])
@@ -1297,9 +1273,7 @@ def _t_dbv(f, rng, ctx):
     raw = [share * rng.uniform(0.7, 1.3) for _, share in ws]
     rows = []
     for (name, share), rv in zip(ws, raw):
-        rows.append(
-            [name, _cell(g * share * 1000), _cell(f["dbv_cost_avoidance"] * 1000 * rv / sum(raw))]
-        )
+        rows.append([name, _cell(g * share * 1000), _cell(f["dbv_cost_avoidance"] * 1000 * rv / sum(raw))])
     rows.append(["Total", _cell(g * 1000), _cell(f["dbv_cost_avoidance"] * 1000)])
     sections = [
         (
@@ -1389,10 +1363,7 @@ def _t_highways(f, rng, ctx):
         "purpose": [f"To approve the Highways Maintenance Capital Programme for {_fy(fy, '/')}."],
         "recs": [
             f"That the programme of {_m(total)} is approved.",
-            (
-                "That delegated authority is given to the Director of Place to vary schemes within "
-                "the overall budget."
-            ),
+            ("That delegated authority is given to the Director of Place to vary schemes within the overall budget."),
         ],
         "sections": [
             (
@@ -1419,10 +1390,7 @@ def _t_highways(f, rng, ctx):
             )
         ],
         "finance": [
-            (
-                f"The programme is funded by DfT grant of {_m(dft)} and prudential borrowing of "
-                f"{_m(total - dft)}."
-            )
+            (f"The programme is funded by DfT grant of {_m(dft)} and prudential borrowing of {_m(total - dft)}.")
         ],
         "legal": [
             (
@@ -1450,16 +1418,12 @@ def _t_housing(f, rng, ctx):
         ["Interest on HRA debt", _cell(hra * 150)],
         ["Revenue contribution to capital", _cell(hra * 120)],
     ]
-    net = sum(
-        float(r[1].strip("()").replace(",", "")) * (-1 if r[1].startswith("(") else 1) for r in rows
-    )
+    net = sum(float(r[1].strip("()").replace(",", "")) * (-1 if r[1].startswith("(") else 1) for r in rows)
     rows.append(["(Surplus)/deficit for the year", _cell(net)])
     f.update(hra_rent_income=hra, average_rent=rent)
     return {
         "director": "Director of Housing and Communities",
-        "purpose": [
-            f"To set Housing Revenue Account (HRA) rents and the HRA budget for {_fy(fy, '/')}."
-        ],
+        "purpose": [f"To set Housing Revenue Account (HRA) rents and the HRA budget for {_fy(fy, '/')}."],
         "recs": [
             f"That rents are increased by 2.7% (CPI + 1%) from {_d(datetime.date(fy, 4, 7))}.",
             "That the HRA budget in Table 1 is approved.",
@@ -1468,10 +1432,7 @@ def _t_housing(f, rng, ctx):
             (
                 "Background",
                 [
-                    (
-                        f"The Council owns {homes:,} homes. The average weekly rent will be £{rent:.2f} over "
-                        f"52 weeks."
-                    ),
+                    (f"The Council owns {homes:,} homes. The average weekly rent will be £{rent:.2f} over 52 weeks."),
                     (
                         f"Rent income is forecast at {_m(hra)} in {_fy(fy)}. The 30-year business plan "
                         f"includes {_m(hra * 0.9)} of investment to meet the Decent Homes Standard."
@@ -1486,9 +1447,7 @@ def _t_housing(f, rng, ctx):
                 ],
             )
         ],
-        "finance": [
-            f"HRA balances are forecast at {_pounds(hra * 1e6 * 0.06)} at 31 March {fy + 1}."
-        ],
+        "finance": [f"HRA balances are forecast at {_pounds(hra * 1e6 * 0.06)} at 31 March {fy + 1}."],
         "legal": [
             (
                 "The Local Government and Housing Act 1989 requires the HRA to be kept in "
@@ -1598,10 +1557,7 @@ def _t_audit(f, rng, ctx):
     return {
         "director": "Head of Internal Audit",
         "purpose": [
-            (
-                f"To report the internal audit work completed in {_fy(fy, '/')} and the external "
-                f"auditor's findings."
-            )
+            (f"To report the internal audit work completed in {_fy(fy, '/')} and the external auditor's findings.")
         ],
         "recs": ["That the Committee notes the internal audit progress report."],
         "sections": [
@@ -1619,19 +1575,13 @@ def _t_audit(f, rng, ctx):
                         rows,
                         (),
                     ),
-                    (
-                        f"Irrecoverable debts of {_k(rng.randint(80, 400) * 1000)} were written off in the "
-                        f"year."
-                    ),
+                    (f"Irrecoverable debts of {_k(rng.randint(80, 400) * 1000)} were written off in the year."),
                 ],
             )
         ],
         "finance": ["There are no direct financial implications."],
         "legal": [
-            (
-                "The Accounts and Audit Regulations 2015 require the Council to maintain an "
-                "effective internal audit."
-            )
+            ("The Accounts and Audit Regulations 2015 require the Council to maintain an effective internal audit.")
         ],
         "appendices": ["Appendix A – Audit plan progress"],
         "key_decision": False,
@@ -1655,10 +1605,7 @@ _BUILDERS = {
 
 _GENERIC = {
     "Consultation": [
-        (
-            "The proposals have been discussed with the relevant Cabinet Member and with the "
-            "Corporate Leadership Team."
-        ),
+        ("The proposals have been discussed with the relevant Cabinet Member and with the Corporate Leadership Team."),
         "Ward members have been informed where schemes affect their divisions.",
         "No formal public consultation is required for the recommendations in this report.",
         "Trade union representatives have been briefed through the Joint Consultative Committee.",
@@ -1861,10 +1808,7 @@ def _filler_page(rng: random.Random, n: int) -> KeepInFrame:
             rng.shuffle(order)
         flow.append(
             _p(
-                f"{n}.{i + 1}  "
-                + _FILLER[order[i % len(order)]]
-                + " "
-                + _FILLER[order[(i + 5) % len(order)]],
+                f"{n}.{i + 1}  " + _FILLER[order[i % len(order)]] + " " + _FILLER[order[(i + 5) % len(order)]],
                 _BASE,
             )
         )
@@ -2018,9 +1962,7 @@ def _report_story(
         (
             "Financial implications",
             list(spec["finance"])
-            + [
-                "The Section 151 Officer has been consulted on this report and the figures within it."
-            ],
+            + ["The Section 151 Officer has been consulted on this report and the figures within it."],
         )
     )
     legal = list(spec["legal"])
@@ -2045,9 +1987,7 @@ def _report_story(
         )
     )
     sections.append(("Appendices", [("bullets", spec["appendices"])]))
-    sections.append(
-        ("Background papers", [("note", ("None, other than those referred to in this report."))])
-    )
+    sections.append(("Background papers", [("note", ("None, other than those referred to in this report."))]))
     for i, (h, items) in enumerate(sections, 1):
         story.append(_p(f"{i}.  {h}", _H1))
         story += _story_items(items, i, rng)
@@ -2056,15 +1996,12 @@ def _report_story(
         story += [
             PageBreak(),
             _p(
-                f"Appendix {'ABC'[a]} – "
-                f"{rng.choice(_FILLER_HEADINGS) if a else 'Supporting tables'}",
+                f"Appendix {'ABC'[a]} – {rng.choice(_FILLER_HEADINGS) if a else 'Supporting tables'}",
                 _H1,
             ),
         ]
         if a == 0:
-            story += _appendix_tables(
-                facts, _rng("annex", council, topic, seed), topic, council, seed
-            )
+            story += _appendix_tables(facts, _rng("annex", council, topic, seed), topic, council, seed)
         pool = _SEND_CONTEXT + _FILLER if send else _FILLER
         for j, par in enumerate(rng.sample(pool, rng.randint(4, 10)), 1):
             story.append(_p(f"{'ABC'[a]}{j}.  {par}", _BASE))
@@ -2143,14 +2080,10 @@ def appendix_pdf(*, title: str, council: str, topic: str, seed: int) -> bytes:
     # appendices have no meeting date: anchor them to a fixed year chosen by seed
     day = datetime.date(2024 + seed % 2, 11, 14)
     f = _base_facts(council=council, topic=topic, seed=seed, meeting_date=day)
-    story = [_p(council, _COUNCIL), _p(title, _TITLE)] + _appendix_tables(
-        f, rng, topic, council, seed
-    )
+    story = [_p(council, _COUNCIL), _p(title, _TITLE)] + _appendix_tables(f, rng, topic, council, seed)
     story.append(Spacer(1, 8))
     story.append(_p("Source: Council finance system. Figures may not sum due to rounding.", _SMALL))
-    return _Doc(title=title, author="Finance", header=council, footer="", subject=topic).build(
-        story
-    )
+    return _Doc(title=title, author="Finance", header=council, footer="", subject=topic).build(story)
 
 
 def _appendix_tables(f: dict, rng: random.Random, topic: str, council: str, seed: int) -> list:
@@ -2286,9 +2219,7 @@ def _appendix_tables(f: dict, rng: random.Random, topic: str, council: str, seed
     return story
 
 
-def minutes_pdf(
-    *, council: str, committee: str, meeting_date: datetime.date, items: list[dict], seed: int
-) -> bytes:
+def minutes_pdf(*, council: str, committee: str, meeting_date: datetime.date, items: list[dict], seed: int) -> bytes:
     """Minutes of a meeting; each item's ``minutes`` text is printed as given."""
     rng = _rng("minutes", council, committee, meeting_date.isoformat(), seed)
     members = sorted({_person(rng) for _ in range(rng.randint(6, 11))})
@@ -2305,13 +2236,11 @@ def minutes_pdf(
     story = [
         _p(council, _COUNCIL),
         _p(
-            f"MINUTES of a meeting of the {committee} held at {venue} on "
-            f"{_d_mg(meeting_date)} at {start}",
+            f"MINUTES of a meeting of the {committee} held at {venue} on {_d_mg(meeting_date)} at {start}",
             _H1,
         ),
         _p(
-            "PRESENT: Councillor "
-            + ", ".join(f"{m}{' (Chair)' if m == chair else ''}" for m in members),
+            "PRESENT: Councillor " + ", ".join(f"{m}{' (Chair)' if m == chair else ''}" for m in members),
             _BASE,
         ),
         _p(
@@ -2406,8 +2335,7 @@ def _frontsheet_story(council, committee, meeting_date, items) -> list:
                 _p(
                     "Not for publication"
                     + (
-                        f" by virtue of paragraph {para} of Part 1 of Schedule 12A of the Local "
-                        f"Government Act 1972."
+                        f" by virtue of paragraph {para} of Part 1 of Schedule 12A of the Local Government Act 1972."
                         if para
                         else "."
                     ),
@@ -2415,15 +2343,11 @@ def _frontsheet_story(council, committee, meeting_date, items) -> list:
                 )
             )
     story.append(Spacer(1, 12))
-    story.append(
-        _p(f"Date of publication: {_d(meeting_date - datetime.timedelta(days=8))}", _SMALL)
-    )
+    story.append(_p(f"Date of publication: {_d(meeting_date - datetime.timedelta(days=8))}", _SMALL))
     return story
 
 
-def agenda_frontsheet_pdf(
-    *, council: str, committee: str, meeting_date: datetime.date, items: list[dict]
-) -> bytes:
+def agenda_frontsheet_pdf(*, council: str, committee: str, meeting_date: datetime.date, items: list[dict]) -> bytes:
     """Agenda front sheet. Item keys: number, title, optional description, pages ('5 - 18'),
     exempt/restricted (bool or paragraph int) or paragraph (int)."""
     return _Doc(
@@ -2445,9 +2369,7 @@ def reports_pack_pdf(
     """Front sheet followed by every page of every report, merged with pypdfium2."""
     import pypdfium2 as pdfium
 
-    front = agenda_frontsheet_pdf(
-        council=council, committee=committee, meeting_date=meeting_date, items=items
-    )
+    front = agenda_frontsheet_pdf(council=council, committee=committee, meeting_date=meeting_date, items=items)
     out = pdfium.PdfDocument.new()
     srcs = []
     try:
@@ -2507,9 +2429,7 @@ def scanned_pdf(*, title: str, seed: int) -> bytes:
             for _ in range(120):  # scanner speckle
                 x, y = rng.randrange(w), rng.randrange(h)
                 draw.point((x, y), fill=0)
-            c.drawImage(
-                ImageReader(img.convert("1").convert("L")), 0, 0, width=_PAGE_W, height=_PAGE_H
-            )
+            c.drawImage(ImageReader(img.convert("1").convert("L")), 0, 0, width=_PAGE_W, height=_PAGE_H)
             c.showPage()
     finally:
         doc.close()

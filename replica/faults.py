@@ -42,8 +42,23 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from replica import render
 from replica.server import _SESSION, Replica
 
-KINDS = ("http_status", "slow", "trickle", "hang", "reset", "truncate", "error_page", "login", "redirect_loop",
-         "offhost", "oversize", "oversize_stream", "robots", "bad_xml", "wrong_encoding")
+KINDS = (
+    "http_status",
+    "slow",
+    "trickle",
+    "hang",
+    "reset",
+    "truncate",
+    "error_page",
+    "login",
+    "redirect_loop",
+    "offhost",
+    "oversize",
+    "oversize_stream",
+    "robots",
+    "bad_xml",
+    "wrong_encoding",
+)
 LOOP_PARAM = "zLoop"
 
 LOGIN_FORM = """<!DOCTYPE html><html><head><title>Login</title></head><body>
@@ -162,9 +177,12 @@ class FaultyReplica(Replica):
                     pass
 
             def _redirect(self, location):
-                self._answer(302, "text/html; charset=utf-8",
-                             f'<html><body>Object moved to <a href="{location}">here</a>.</body></html>'.encode(),
-                             {"Location": location})
+                self._answer(
+                    302,
+                    "text/html; charset=utf-8",
+                    f'<html><body>Object moved to <a href="{location}">here</a>.</body></html>'.encode(),
+                    {"Location": location},
+                )
 
             def _rst(self):
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -192,7 +210,7 @@ class FaultyReplica(Replica):
                     pieces = max(1, min(len(body), 50))
                     step = -(-len(body) // pieces)
                     for i in range(0, len(body), step):
-                        self.wfile.write(body[i:i + step])
+                        self.wfile.write(body[i : i + step])
                         self.wfile.flush()
                         time.sleep(p.get("seconds", 10) / pieces)
                     return None
@@ -214,26 +232,31 @@ class FaultyReplica(Replica):
                     slug = urlsplit(path_q).path.strip("/").split("/")[0]
                     return self._redirect(f"/{slug}/login.aspx?ReturnUrl={quote(self.path, safe='')}")
                 if kind == "redirect_loop":
-                    return self._redirect(_drop_loop(path_q) if LOOP_PARAM.lower() in path_q.lower()
-                                          else path_q + ("&" if "?" in path_q else "?") + f"{LOOP_PARAM}=1")
+                    return self._redirect(
+                        _drop_loop(path_q)
+                        if LOOP_PARAM.lower() in path_q.lower()
+                        else path_q + ("&" if "?" in path_q else "?") + f"{LOOP_PARAM}=1"
+                    )
                 if kind == "offhost":
                     port = self.server.server_address[1]
                     return self._redirect(f"http://{p.get('host', 'localhost')}:{p.get('port', port)}{self.path}")
                 if kind == "oversize":
-                    self._head(200, "application/pdf", p.get("declared", 10 * 1024 ** 3))
-                    return self._stream_zeros(p.get("limit", 1024 ** 3))
+                    self._head(200, "application/pdf", p.get("declared", 10 * 1024**3))
+                    return self._stream_zeros(p.get("limit", 1024**3))
                 if kind == "oversize_stream":
                     self.protocol_version = "HTTP/1.0"
                     self._head(200, "application/pdf", None)
                     self.close_connection = True
-                    return self._stream_zeros(p.get("limit", 1024 ** 3))
+                    return self._stream_zeros(p.get("limit", 1024**3))
                 if kind == "robots":
                     return self._answer(200, "text/plain", b"User-agent: *\nDisallow: /\n", {})
                 if kind == "bad_xml":
                     status, ctype, body, headers = self._normal(self.path)
                     if p.get("mode", "truncated") == "garbage":
-                        body = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<meeting><meetingid>1</meetingid>" \
-                               b"<agendaitems><agendaitem><agendaitemid>&nbsp;<<</agendaitem></meeting>"
+                        body = (
+                            b'<?xml version="1.0" encoding="utf-8"?>\n<meeting><meetingid>1</meetingid>'
+                            b"<agendaitems><agendaitem><agendaitemid>&nbsp;<<</agendaitem></meeting>"
+                        )
                     else:
                         body = body[: len(body) // 2]
                     return self._answer(status, ctype, body, headers)
@@ -267,7 +290,9 @@ class FaultyReplica(Replica):
 
 def _drop_loop(path_q: str) -> str:
     parts = urlsplit(path_q)
-    query = "&".join(f"{k}={quote(v, safe='')}" for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                     if k.lower() != LOOP_PARAM.lower())
+    query = "&".join(
+        f"{k}={quote(v, safe='')}"
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() != LOOP_PARAM.lower()
+    )
     return parts.path + (f"?{query}" if query else "")
-

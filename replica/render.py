@@ -39,6 +39,7 @@ def _empty() -> str:
 
 # ---------------------------------------------------------------- web service
 
+
 def committees_xml(site: Site) -> str:
     rows = "".join(
         f"""  <committee>
@@ -48,22 +49,31 @@ def committees_xml(site: Site) -> str:
     <committeeexpired>False</committeeexpired>
     <committeecategory>{_x(c.category)}</committeecategory>
   </committee>
-""" for c in site.committees)
-    return (f'<?xml version="1.0" encoding="utf-8"?>\n<committees>\n  <committeescount> {len(site.committees)}'
-            f"</committeescount>\n{rows}</committees>\n")
+"""
+        for c in site.committees
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>\n<committees>\n  <committeescount> {len(site.committees)}'
+        f"</committeescount>\n{rows}</committees>\n"
+    )
 
 
 def meetings_xml(site: Site, cid: int, anchor: date, since: date | None, until: date | None) -> str:
     c = next(c for c in site.committees if c.cid == cid)
-    ms = [m for m in c.meetings if (since is None or m.day(anchor) >= since) and (until is None or m.day(anchor) <= until)]
-    rows = "".join(f"""      <meeting>
+    ms = [
+        m for m in c.meetings if (since is None or m.day(anchor) >= since) and (until is None or m.day(anchor) <= until)
+    ]
+    rows = "".join(
+        f"""      <meeting>
         <meetingid>{m.mid}</meetingid>
         <meetingdate>{_dmy(m.day(anchor))}</meetingdate>
         <meetingstatus>{_x(m.status)}</meetingstatus>
         <meetingtime>{m.time}</meetingtime>
         <iswebcast>False</iswebcast>
       </meeting>
-""" for m in ms)
+"""
+        for m in ms
+    )
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <getmeetings>
   <meetingscount> {len(ms)}</meetingscount>
@@ -119,7 +129,7 @@ def meeting_xml(base: str, site: Site, m: Meeting, ctitle: str, anchor: date) ->
       <isdisplayallowed>True</isdisplayallowed>
       <meetingdate>{_dmy(d)}</meetingdate>
       <meetingtime>{m.time}</meetingtime>
-      <minutesitemnumber>{it.number.rstrip('.')}</minutesitemnumber>
+      <minutesitemnumber>{it.number.rstrip(".")}</minutesitemnumber>
       <refertocommittee>{_x(ctitle)}</refertocommittee>
       <linkeddocuments>
 {docs}      </linkeddocuments>
@@ -133,7 +143,7 @@ def meeting_xml(base: str, site: Site, m: Meeting, ctitle: str, anchor: date) ->
   <meetingstatus>{_x(m.status)}</meetingstatus>
   <isdisplayallowed>True</isdisplayallowed>
   <meetingtime>{m.time}</meetingtime>
-  <meetinglocation>Council Chamber, {_x(site.name.split(' ')[0])} Civic Centre</meetinglocation>
+  <meetinglocation>Council Chamber, {_x(site.name.split(" ")[0])} Civic Centre</meetinglocation>
   <iswebcast>False</iswebcast>
   <agendaid>{m.mid}</agendaid>
   <agendapublished>{published}</agendapublished>
@@ -141,12 +151,13 @@ def meeting_xml(base: str, site: Site, m: Meeting, ctitle: str, anchor: date) ->
   <minutepublished>{published}</minutepublished>
   <meetingroom>{_empty()}</meetingroom>
   <agendaitems>
-{''.join(items)}  </agendaitems>
+{"".join(items)}  </agendaitems>
 </meeting>
 """
 
 
 # ---------------------------------------------------------------- HTML
+
 
 def _page(title: str, body: str) -> str:
     return f"""<!DOCTYPE html>
@@ -163,12 +174,16 @@ def _prefix(site: Site) -> str:
 
 def committees_html(site: Site) -> str:
     pre = _prefix(site)
-    lis = "".join(f'<li><a href="{pre}mgCommitteeDetails.aspx?ID={c.cid}">{_e(c.title)}</a></li>\n'
-                  for c in site.committees)
-    return _page(f"{site.name} - Committee structure", f"""
+    lis = "".join(
+        f'<li><a href="{pre}mgCommitteeDetails.aspx?ID={c.cid}">{_e(c.title)}</a></li>\n' for c in site.committees
+    )
+    return _page(
+        f"{site.name} - Committee structure",
+        f"""
 <div class="mgHeader"><h1 class="mgMainTitleTxt">Committee structure</h1></div>
 <div class="mgContent"><ul class="mgBulletList">
-{lis}</ul></div>""")
+{lis}</ul></div>""",
+    )
 
 
 def meetings_html(site: Site, cid: int, anchor: date) -> str:
@@ -181,10 +196,13 @@ def meetings_html(site: Site, cid: int, anchor: date) -> str:
         label = f"{d.day} {d.strftime('%b')} {d.year} {m.time}"
         extra = " CANCELLED" if m.cancelled else ""
         lis.append(f'<li><a href="{pre}ieListDocuments.aspx?{q}&amp;Ver=4">{label}{extra}</a></li>\n')
-    return _page(f"Browse meetings - {c.title}", f"""
+    return _page(
+        f"Browse meetings - {c.title}",
+        f"""
 <div class="mgHeader"><h1 class="mgMainTitleTxt">Browse meetings - {_e(c.title)}</h1></div>
 <div class="mgContent"><ul class="mgCalendarCommitteeList">
-{''.join(lis)}</ul></div>""")
+{"".join(lis)}</ul></div>""",
+    )
 
 
 def doc_href(site: Site, d: Doc) -> str:
@@ -201,8 +219,7 @@ def pack_href(site: Site, m: Meeting, t: int, label: str, anchor: date) -> str:
 
 
 def reasons_href(m: Meeting, it: Item, rpid: int) -> str:
-    return (f"mgReasonsRestricted.aspx?ID={m.mid + 5000}&amp;OID={it.aid}&amp;OT=A&amp;RPID={rpid}"
-            f"&amp;BM=AI{it.aid}")
+    return f"mgReasonsRestricted.aspx?ID={m.mid + 5000}&amp;OID={it.aid}&amp;OT=A&amp;RPID={rpid}&amp;BM=AI{it.aid}"
 
 
 def _size(n: int | None, fallback: str) -> str:
@@ -219,13 +236,19 @@ def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date, size_of=None)
     heading = f"{_e(ctitle)} - {_long(d)} {m.time}"
     links = [f'<li><a href="{pre}mgMeetingAttendance.aspx?ID={m.mid}">Attendance details</a></li>']
     if not m.cancelled:
-        links.append(f'<li><a href="{pack_href(site, m, 0, "Agenda frontsheet", anchor)}">Agenda frontsheet '
-                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 0)), "PDF 96 KB")}</span></a></li>')
-        links.append(f'<li><a href="{pack_href(site, m, 10, "Agenda reports pack", anchor)}">Agenda reports pack '
-                     f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 10)), "PDF 2 MB")}</span></a></li>')
+        links.append(
+            f'<li><a href="{pack_href(site, m, 0, "Agenda frontsheet", anchor)}">Agenda frontsheet '
+            f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 0)), "PDF 96 KB")}</span></a></li>'
+        )
+        links.append(
+            f'<li><a href="{pack_href(site, m, 10, "Agenda reports pack", anchor)}">Agenda reports pack '
+            f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 10)), "PDF 2 MB")}</span></a></li>'
+        )
         if m.offset < 0:
-            links.append(f'<li><a href="{pack_href(site, m, 1, "Printed minutes", anchor)}">Printed minutes '
-                         f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 1)), "PDF 180 KB")}</span></a></li>')
+            links.append(
+                f'<li><a href="{pack_href(site, m, 1, "Printed minutes", anchor)}">Printed minutes '
+                f'<span class="mgFileSize"><img src="mgimages/logo-pdf-1.gif" alt="pdf icon" /> {_size(size_of("pack", (m.mid, 1)), "PDF 180 KB")}</span></a></li>'
+            )
     rows = []
     for it in m.items:
         title = _e(it.title)
@@ -234,57 +257,79 @@ def agenda_html(site: Site, m: Meeting, ctitle: str, anchor: date, size_of=None)
             title = f'<a class="mgAiTitleLnk" href="{doc_href(site, main)}">{title}</a>'
         parts = [f'<p class="mgAiTitleTxt">{title}</p>']
         if it.reasons:
-            parts.append(f'<p><a href="{reasons_href(m, it, 0)}" title="View the reasons why item '
-                         f'{_e(it.number)} is restricted">View the reasons why item {_e(it.number)} is restricted</a></p>')
-        parts.append(f'<div class="mgWordPara"><div class="WordSection1"><p class="MsoNormal">{_e(it.text)}</p></div></div>')
+            parts.append(
+                f'<p><a href="{reasons_href(m, it, 0)}" title="View the reasons why item '
+                f'{_e(it.number)} is restricted">View the reasons why item {_e(it.number)} is restricted</a></p>'
+            )
+        parts.append(
+            f'<div class="mgWordPara"><div class="WordSection1"><p class="MsoNormal">{_e(it.text)}</p></div></div>'
+        )
         docs = []
         for n, doc in enumerate(it.docs, 1):
             if doc.reasons:
                 label = f"{it.number}/{n}"
-                docs.append(f'<li><a href="{reasons_href(m, it, doc.att)}" title="View the reasons why document '
-                            f'{_e(label)} is restricted">View the reasons why document {_e(label)} is restricted</a></li>')
+                docs.append(
+                    f'<li><a href="{reasons_href(m, it, doc.att)}" title="View the reasons why document '
+                    f'{_e(label)} is restricted">View the reasons why document {_e(label)} is restricted</a></li>'
+                )
             elif doc.restricted:
                 continue  # restricted documents are not listed publicly
             else:
-                docs.append(f'<li><a href="{doc_href(site, doc)}" title="Link&#32;to&#32;file&#32;{_e(doc.title)}">'
-                            f'{_e(doc.title)} <span class="mgFileSize"><img alt="pdf icon" src="mgimages/logo-pdf-1.gif" /> '
-                            f'{_size(size_of("doc", doc.att), "PDF 40 KB")}</span></a></li>')
+                docs.append(
+                    f'<li><a href="{doc_href(site, doc)}" title="Link&#32;to&#32;file&#32;{_e(doc.title)}">'
+                    f'{_e(doc.title)} <span class="mgFileSize"><img alt="pdf icon" src="mgimages/logo-pdf-1.gif" /> '
+                    f"{_size(size_of('doc', doc.att), 'PDF 40 KB')}</span></a></li>"
+                )
         if docs:
-            parts.append('<p class="mgSubItemTitleTxt">Additional documents:</p>\n<ul class="mgBulletList">'
-                         + "".join(docs) + "</ul>")
+            parts.append(
+                '<p class="mgSubItemTitleTxt">Additional documents:</p>\n<ul class="mgBulletList">'
+                + "".join(docs)
+                + "</ul>"
+            )
         if it.minutes:
-            parts.append('<p class="mgSubItemTitleTxt">Minutes:</p>'
-                         f'<div class="mgWordPara"><p class="MsoNormal">{_e(it.minutes)}</p></div>')
+            parts.append(
+                '<p class="mgSubItemTitleTxt">Minutes:</p>'
+                f'<div class="mgWordPara"><p class="MsoNormal">{_e(it.minutes)}</p></div>'
+            )
         rows.append(f"""<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt"><a name="AI{it.aid}"></a>{_e(it.number)}</p></td>
-<td>{''.join(parts)}</td></tr>""")
+<td>{"".join(parts)}</td></tr>""")
     cancelled = '<p class="mgCancelled">This meeting has been cancelled.</p>' if m.cancelled else ""
-    return _page(heading, f"""
+    return _page(
+        heading,
+        f"""
 <div class="mgHeader"><h1 class="mgMainTitleTxt">Agenda and minutes</h1></div>
-<div class="mgSubTitle"><h2 class="mgSubTitleTxt">{heading}{' - CANCELLED' if m.cancelled else ''}</h2></div>
-<div class="mgLinks"><ul class="mgActionList">{''.join(links)}</ul></div>
+<div class="mgSubTitle"><h2 class="mgSubTitleTxt">{heading}{" - CANCELLED" if m.cancelled else ""}</h2></div>
+<div class="mgLinks"><ul class="mgActionList">{"".join(links)}</ul></div>
 <div class="mgContent">{cancelled}
 <p><span class="mgLabel">Venue: </span>Council Chamber, Civic Centre</p>
 <p><span class="mgLabel">Contact: </span>Democratic Services</p>
 <table class="mgItemTable"><tr><th>No.</th><th>Item</th></tr>
-{''.join(rows)}
-</table></div>""")
+{"".join(rows)}
+</table></div>""",
+    )
 
 
 def reasons_html(sentence: str, title: str) -> str:
-    return _page("Reasons restricted", f"""
+    return _page(
+        "Reasons restricted",
+        f"""
 <div class="mgHeader"><h1 class="mgMainTitleTxt">Reasons restricted</h1></div>
 <div class="mgContent"><h2 class="mgSubTitleTxt">{_e(title)}</h2>
 <p>{_e(sentence)}</p>
 <h3 class="mgSubSubTitleTxt">Explanation of Reasons</h3>
-<ul><li>{_e(sentence.replace('By virtue of paragraph(s)', 'By Virtue of Paragraph').split(' of Part')[0])}</li></ul>
-</div>""")
+<ul><li>{_e(sentence.replace("By virtue of paragraph(s)", "By Virtue of Paragraph").split(" of Part")[0])}</li></ul>
+</div>""",
+    )
 
 
 def error_page() -> str:
     """ModernGov's own error page, served with status 200."""
-    return _page("Error", """
+    return _page(
+        "Error",
+        """
 <div class="mgHeader"><h1 class="mgMainTitleTxt">Error</h1></div>
-<p>Sorry, an error has occurred. Please try again later.</p>""").replace('<div id="modgov">', "<div>")
+<p>Sorry, an error has occurred. Please try again later.</p>""",
+    ).replace('<div id="modgov">', "<div>")
 
 
 def quote_path(path: str) -> str:

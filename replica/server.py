@@ -19,15 +19,17 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from replica import render
-from replica.content import Doc, Meeting, Site, build_sites
+from replica.content import Meeting, Site, build_sites
 
 FAULTS = ("broken_page", "http_500", "slow")
+_GENERATE = threading.RLock()
 _SESSION = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)(?=/)")
 
 
 class Replica:
-    def __init__(self, anchor: date | None = None, faults: set[str] | None = None, slow_seconds: float = 10,
-                 edition: int = 1):
+    def __init__(
+        self, anchor: date | None = None, faults: set[str] | None = None, slow_seconds: float = 10, edition: int = 1
+    ):
         self.anchor = anchor or date.today()
         self.edition = edition
         self.sites = build_sites(self.anchor, edition)
@@ -72,9 +74,10 @@ class Replica:
     # ------------------------------------------------------------ documents
     def doc_bytes(self, slug: str, att: int) -> tuple[bytes, str]:
         d = self.doc(self.sites[slug], att)[0]
-        return self._doc_bytes(slug, att, d.revision)
+        with _GENERATE:  # reportlab and pdfium are not thread-safe; the server answers in threads
+            return self._doc_bytes(slug, att, d.revision)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 - one replica per process, cached for its life
     def _doc_bytes(self, slug: str, att: int, revision: int) -> tuple[bytes, str]:
         from replica import documents as D
 
@@ -84,7 +87,8 @@ class Replica:
         day = m.day(self.anchor)
         if d.fmt == "docx":
             return D.report_docx(title=d.title, council=site.name, topic=d.topic, seed=seed), (
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            )
         if d.fmt == "scanned":
             return D.scanned_pdf(title=d.title, seed=seed), "application/pdf"
         if d.title.startswith("Appendix"):
@@ -92,16 +96,35 @@ class Replica:
         para = d.exempt_paragraph
         if para and site.welsh:
             para += 11
-        return D.report_pdf(title=d.title, council=site.name, committee=ctitle, meeting_date=day,
-                            topic=d.topic, seed=seed, exempt_paragraph=para, welsh=site.welsh), "application/pdf"
+        return D.report_pdf(
+            title=d.title,
+            council=site.name,
+            committee=ctitle,
+            meeting_date=day,
+            topic=d.topic,
+            seed=seed,
+            exempt_paragraph=para,
+            welsh=site.welsh,
+        ), "application/pdf"
 
     def pack_bytes(self, slug: str, mid: int, t: int) -> bytes:
         m, _ = self.meeting(self.sites[slug], mid)
-        signature = repr([(it.aid, it.title, it.minutes, bool(it.expect),
-                           [(d.att, d.revision, d.restricted, bool(d.reasons)) for d in it.docs]) for it in m.items])
-        return self._pack_bytes(slug, mid, t, signature)
+        signature = repr(
+            [
+                (
+                    it.aid,
+                    it.title,
+                    it.minutes,
+                    bool(it.expect),
+                    [(d.att, d.revision, d.restricted, bool(d.reasons)) for d in it.docs],
+                )
+                for it in m.items
+            ]
+        )
+        with _GENERATE:
+            return self._pack_bytes(slug, mid, t, signature)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 - one replica per process, cached for its life
     def _pack_bytes(self, slug: str, mid: int, t: int, signature: str) -> bytes:
         from replica import documents as D
 
@@ -113,10 +136,13 @@ class Replica:
             return D.agenda_frontsheet_pdf(council=site.name, committee=ctitle, meeting_date=day, items=items)
         if t == 1:
             return D.minutes_pdf(council=site.name, committee=ctitle, meeting_date=day, items=items, seed=mid)
-        reports = [self.doc_bytes(slug, d.att)[0] for it in m.items for d in it.docs
-                   if not d.restricted and not d.reasons and d.fmt == "pdf"]
-        return D.reports_pack_pdf(council=site.name, committee=ctitle, meeting_date=day, items=items,
-                                  reports=reports)
+        reports = [
+            self.doc_bytes(slug, d.att)[0]
+            for it in m.items
+            for d in it.docs
+            if not d.restricted and not d.reasons and d.fmt == "pdf"
+        ]
+        return D.reports_pack_pdf(council=site.name, committee=ctitle, meeting_date=day, items=items, reports=reports)
 
     @staticmethod
     def _minutes(it) -> str:
@@ -160,7 +186,12 @@ class Replica:
             if op == "GetMeetings":
                 since = _dmy(q.get("sfromdate"))
                 until = _dmy(q.get("stodate"))
-                return 200, xml, render.meetings_xml(site, int(q["lcommitteeid"]), self.anchor, since, until).encode(), {}
+                return (
+                    200,
+                    xml,
+                    render.meetings_xml(site, int(q["lcommitteeid"]), self.anchor, since, until).encode(),
+                    {},
+                )
             if op == "GetMeeting":
                 found = self.meeting(site, int(q.get("lmeetingid", 0)))
                 if not found:
@@ -200,10 +231,12 @@ class Replica:
 
     def _size_of(self, site: Site):
         """Sizes shown on the agenda page, as ModernGov shows them: of the bytes it would serve."""
+
         def size_of(kind, ident):
             if kind == "pack":
                 return len(self.pack_bytes(site.slug, ident[0], ident[1]))
             return len(self.doc_bytes(site.slug, ident)[0])
+
         return size_of
 
     def _doc(self, site: Site, att: int):
@@ -229,10 +262,20 @@ class Replica:
 
     # ------------------------------------------------------------ registry
     def registry_rows(self) -> list[dict]:
-        return [{"slug": s.slug, "name": s.name, "gss_code": s.gss_code, "dfe_la_code": s.dfe_la_code,
-                 "education_authority": "yes", "platform": "moderngov", "base_url": f"{self.base_url}/{s.slug}",
-                 "source": "sendwatch offline replica (fictional council)"}
-                for s in self.sites.values() if s.in_registry]
+        return [
+            {
+                "slug": s.slug,
+                "name": s.name,
+                "gss_code": s.gss_code,
+                "dfe_la_code": s.dfe_la_code,
+                "education_authority": "yes",
+                "platform": "moderngov",
+                "base_url": f"{self.base_url}/{s.slug}",
+                "source": "sendwatch offline replica (fictional council)",
+            }
+            for s in self.sites.values()
+            if s.in_registry
+        ]
 
     def write_registry(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,8 @@ _RETURN_URL = re.compile(r"(?:^|&)(?:ReturnUrl|returnurl|RedirectUrl)=", re.IGNO
 _MG_ERROR = re.compile(rb'class="mgMainTitleTxt"[^>]*>\s*Error\s*<|Sorry, an error has occurred', re.IGNORECASE)
 _PASSWORD = re.compile(rb'<input[^>]+type=["\']?password', re.IGNORECASE)
 _META_REFRESH = re.compile(
-    rb'<meta[^>]+http-equiv=["\']?refresh["\']?[^>]*content=["\']?\s*(\d+)\s*;\s*url=([^"\'>]+)', re.IGNORECASE)
+    rb'<meta[^>]+http-equiv=["\']?refresh["\']?[^>]*content=["\']?\s*(\d+)\s*;\s*url=([^"\'>]+)', re.IGNORECASE
+)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 
 
@@ -113,7 +114,8 @@ class FaultGuardMiddleware:
         if request.meta.get("dont_redirect"):
             return None
         if response.status in (301, 302, 303, 307, 308) and response.status not in request.meta.get(
-                "handle_httpstatus_list", ()):
+            "handle_httpstatus_list", ()
+        ):
             location = response.headers.get("Location")
             if location:
                 return urljoin(request.url, location.decode("latin-1").strip())
@@ -131,8 +133,10 @@ class FaultGuardMiddleware:
                 new_hosts = set()
                 self.spider.new_hosts = new_hosts
             new_hosts.add(urlsplit(target).netloc.lower())
-            raise OffHostRedirect(f"redirected to another host ({urlsplit(target).netloc}): {target}; "
-                                  f"not followed, recorded in crawl_runs.new_hosts")
+            raise OffHostRedirect(
+                f"redirected to another host ({urlsplit(target).netloc}): {target}; "
+                f"not followed, recorded in crawl_runs.new_hosts"
+            )
         parts = urlsplit(target)
         if _LOGIN.search(parts.path) or _RETURN_URL.search(parts.query):
             raise LoginRedirect(f"redirected to a login page: {target}")
@@ -168,10 +172,12 @@ class FaultGuardMiddleware:
             response.body.decode("windows-1252")
         except UnicodeDecodeError:
             request.meta.setdefault(NOTES, []).append(
-                f"body declared UTF-8 is not valid UTF-8 (byte {where}); read with replacement characters")
+                f"body declared UTF-8 is not valid UTF-8 (byte {where}); read with replacement characters"
+            )
             return response
         request.meta.setdefault(NOTES, []).append(
-            f"body declared UTF-8 is not valid UTF-8 (byte {where}); read as windows-1252")
+            f"body declared UTF-8 is not valid UTF-8 (byte {where}); read as windows-1252"
+        )
         # Transcode, so every reader (HTML, and the XML parser that decodes bytes itself) sees the text.
         return response.replace(body=response.body.decode("windows-1252").encode("utf-8"))
 
@@ -192,11 +198,13 @@ class FailureReasonMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, DownloadCancelledError) and not str(exception):
             limit = request.meta.get("download_maxsize", self.maxsize)
-            raise ResponseTooLarge(f"download stopped: the response grew past the size limit ({limit} bytes)") \
-                from exception
+            raise ResponseTooLarge(
+                f"download stopped: the response grew past the size limit ({limit} bytes)"
+            ) from exception
         if isinstance(exception, ResponseDataLossError):
-            raise ResponseTruncated("response truncated: the connection closed before the declared "
-                                    "Content-Length arrived (data loss)") from exception
+            raise ResponseTruncated(
+                "response truncated: the connection closed before the declared Content-Length arrived (data loss)"
+            ) from exception
         if isinstance(exception, DownloadFailedError) and "ConnectionLost" in str(exception):
             raise ConnectionReset("connection reset/lost by the server before a complete response") from exception
 
@@ -214,8 +222,14 @@ class FaultNotesMiddleware:
         spider = self.crawler.spider
         council = getattr(getattr(spider, "council", None), "slug", None)
         for reason in response.meta.get(NOTES, []) if council else ():
-            yield CrawlErrorItem(council, response.url, response.meta.get("stage") or "download", reason,
-                                 response.status, response.meta.get("mid"))
+            yield CrawlErrorItem(
+                council,
+                response.url,
+                response.meta.get("stage") or "download",
+                reason,
+                response.status,
+                response.meta.get("mid"),
+            )
 
     def process_spider_output(self, response, result):
         yield from self._notes(response)

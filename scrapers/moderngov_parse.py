@@ -12,6 +12,13 @@ from datetime import date, datetime
 
 from parsel import Selector
 
+from scrapers.items import (
+    AgendaItemItem,
+    CommitteeItem,
+    DocumentItem,
+    MeetingItem,
+    WithheldItem,
+)
 from sendwatch import constants as C
 from sendwatch.exempt import (
     excluded_item_numbers,
@@ -22,14 +29,6 @@ from sendwatch.exempt import (
 )
 from sendwatch.topic import send_terms
 from sendwatch.urls import attachment_id, canonical, meeting_url, pack_key, params, strip_session
-
-from scrapers.items import (
-    AgendaItemItem,
-    CommitteeItem,
-    DocumentItem,
-    MeetingItem,
-    WithheldItem,
-)
 
 
 class UnexpectedStructure(ValueError):
@@ -69,8 +68,9 @@ def flag(text: str | None) -> bool | None:
     return True if t == "true" else False if t == "false" else None
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_MONTHS = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
 
 
 def parse_date(text: str | None) -> str | None:
@@ -109,8 +109,7 @@ def _xml(body: bytes | str, root: str, url: str) -> Selector:
     except etree.XMLSyntaxError as exc:
         raise UnexpectedStructure(f"malformed XML from {url}: {exc}") from exc
     try:
-        sel = Selector(text=body.decode("utf-8-sig", "replace") if isinstance(body, bytes) else body,
-                       type="xml")
+        sel = Selector(text=body.decode("utf-8-sig", "replace") if isinstance(body, bytes) else body, type="xml")
     except Exception as exc:  # lxml raises several types on malformed XML
         raise UnexpectedStructure(f"malformed XML from {url}: {exc}") from exc
     if not sel.xpath(f"/{root}"):
@@ -126,6 +125,7 @@ def _t(sel: Selector, path: str) -> str | None:
 
 # ---------------------------------------------------------------- bundle of one meeting
 
+
 @dataclass
 class MeetingBundle:
     meeting: MeetingItem
@@ -134,7 +134,8 @@ class MeetingBundle:
     withheld: list[WithheldItem] = field(default_factory=list)
     # (reasons URL, item id, item number, item title, attachment id or None, document title)
     reasons_links: list[tuple[str, str | None, str | None, str | None, str | None, str | None]] = field(
-        default_factory=list)
+        default_factory=list
+    )
 
     @property
     def send_related(self) -> bool:
@@ -159,6 +160,7 @@ def document_kind(title: str, url: str) -> str:
 
 # ---------------------------------------------------------------- web service
 
+
 def parse_committees_xml(body: bytes, council: str, base: str, url: str = "") -> list[CommitteeItem]:
     sel = _xml(body, "committees", url)
     out = []
@@ -168,12 +170,16 @@ def parse_committees_xml(body: bytes, council: str, base: str, url: str = "") ->
             continue
         if flag(_t(c, "committeedeleted")):
             continue
-        out.append(CommitteeItem(
-            council=council, committee_id=cid, title=unescape_twice(_t(c, "committeetitle")),
-            category=clean(unescape_twice(_t(c, "committeecategory"))) ,
-            expired=flag(_t(c, "committeeexpired")),
-            url=f"{base}/mgCommitteeDetails.aspx?ID={cid}",
-        ))
+        out.append(
+            CommitteeItem(
+                council=council,
+                committee_id=cid,
+                title=unescape_twice(_t(c, "committeetitle")),
+                category=clean(unescape_twice(_t(c, "committeecategory"))),
+                expired=flag(_t(c, "committeeexpired")),
+                url=f"{base}/mgCommitteeDetails.aspx?ID={cid}",
+            )
+        )
     return out
 
 
@@ -187,17 +193,25 @@ def parse_meetings_xml(body: bytes, council: str, base: str, url: str = "") -> l
             mid = _t(m, "meetingid")
             if not mid:
                 continue
-            out.append(MeetingItem(
-                council=council, meeting_id=mid, committee_id=cid, committee_title=ctitle,
-                date=parse_date(_t(m, "meetingdate")), time=_t(m, "meetingtime"),
-                status=clean(_t(m, "meetingstatus")), url=meeting_url(base, cid, mid),
-                read_via=C.VIA_WEB_SERVICE,
-            ))
+            out.append(
+                MeetingItem(
+                    council=council,
+                    meeting_id=mid,
+                    committee_id=cid,
+                    committee_title=ctitle,
+                    date=parse_date(_t(m, "meetingdate")),
+                    time=_t(m, "meetingtime"),
+                    status=clean(_t(m, "meetingstatus")),
+                    url=meeting_url(base, cid, mid),
+                    read_via=C.VIA_WEB_SERVICE,
+                )
+            )
     return out
 
 
-def parse_meeting_xml(body: bytes, council: str, base: str, committee_id: str | None,
-                      committee_title: str | None, url: str = "") -> MeetingBundle:
+def parse_meeting_xml(
+    body: bytes, council: str, base: str, committee_id: str | None, committee_title: str | None, url: str = ""
+) -> MeetingBundle:
     sel = _xml(body, "meeting", url)
     m = sel.xpath("/meeting")[0]
     mid = _t(m, "meetingid")
@@ -205,9 +219,15 @@ def parse_meeting_xml(body: bytes, council: str, base: str, committee_id: str | 
         raise UnexpectedStructure(f"no <meetingid> in {url}")
     murl = meeting_url(base, committee_id, mid)
     meeting = MeetingItem(
-        council=council, meeting_id=mid, committee_id=committee_id, committee_title=committee_title,
-        date=parse_date(_t(m, "meetingdate")), time=_t(m, "meetingtime"),
-        status=clean(_t(m, "meetingstatus")), url=murl, read_via=C.VIA_WEB_SERVICE,
+        council=council,
+        meeting_id=mid,
+        committee_id=committee_id,
+        committee_title=committee_title,
+        date=parse_date(_t(m, "meetingdate")),
+        time=_t(m, "meetingtime"),
+        status=clean(_t(m, "meetingstatus")),
+        url=murl,
+        read_via=C.VIA_WEB_SERVICE,
         location=clean(unescape_twice(_t(m, "meetinglocation"))),
     )
     bundle = MeetingBundle(meeting)
@@ -224,9 +244,16 @@ def parse_meeting_xml(body: bytes, council: str, base: str, committee_id: str | 
         except ValueError:
             position = pos
         item = AgendaItemItem(
-            council=council, meeting_id=mid, item_id=item_id, number=number, position=position,
-            title=title, agenda_text=agenda_text or None, minutes_text=minutes_text,
-            url=f"{murl}#AI{item_id}", restricted=flag(_t(ai, "isrestricted")),
+            council=council,
+            meeting_id=mid,
+            item_id=item_id,
+            number=number,
+            position=position,
+            title=title,
+            agenda_text=agenda_text or None,
+            minutes_text=minutes_text,
+            url=f"{murl}#AI{item_id}",
+            restricted=flag(_t(ai, "isrestricted")),
             send_terms=send_terms(title, agenda_text),
         )
         bundle.items.append(item)
@@ -239,19 +266,28 @@ def parse_meeting_xml(body: bytes, council: str, base: str, committee_id: str | 
             if not durl:
                 continue
             dterms = send_terms(dtitle)
-            bundle.documents.append(DocumentItem(
-                council=council, meeting_id=mid, item_id=item_id, kind=C.DOC_REPORT, title=dtitle,
-                url=canonical(durl), attachment_id=att or attachment_id(durl),
-                publication_date=parse_date(_t(d, "publicationdate")),
-                restricted=flag(_t(d, "isrestricted")),
-                restrictions_ref=clean(unescape_twice(_t(d, "restrictionsRef"))),
-                send_terms=dterms, send_related=bool(dterms or item.send_terms),
-            ))
+            bundle.documents.append(
+                DocumentItem(
+                    council=council,
+                    meeting_id=mid,
+                    item_id=item_id,
+                    kind=C.DOC_REPORT,
+                    title=dtitle,
+                    url=canonical(durl),
+                    attachment_id=att or attachment_id(durl),
+                    publication_date=parse_date(_t(d, "publicationdate")),
+                    restricted=flag(_t(d, "isrestricted")),
+                    restrictions_ref=clean(unescape_twice(_t(d, "restrictionsRef"))),
+                    send_terms=dterms,
+                    send_related=bool(dterms or item.send_terms),
+                )
+            )
     bundle.withheld = find_withheld(bundle)
     return bundle
 
 
 # ---------------------------------------------------------------- HTML pages
+
 
 def parse_committees_html(text: str, council: str, base: str) -> list[CommitteeItem]:
     sel = Selector(text=text)
@@ -264,15 +300,17 @@ def parse_committees_html(text: str, council: str, base: str) -> list[CommitteeI
         cid = p.get("CId") or p.get("ID")
         title = clean(" ".join(a.xpath(".//text()").getall()))
         if cid and title and cid not in out:
-            out[cid] = CommitteeItem(council=council, committee_id=cid, title=title,
-                                     url=f"{base}/mgCommitteeDetails.aspx?ID={cid}")
+            out[cid] = CommitteeItem(
+                council=council, committee_id=cid, title=title, url=f"{base}/mgCommitteeDetails.aspx?ID={cid}"
+            )
     if not out and not sel.css("#modgov, .mgContent"):
         raise UnexpectedStructure("no committee links and no ModernGov content")
     return list(out.values())
 
 
-def parse_meetings_html(text: str, council: str, base: str, committee_id: str,
-                        committee_title: str | None) -> list[MeetingItem]:
+def parse_meetings_html(
+    text: str, council: str, base: str, committee_id: str, committee_title: str | None
+) -> list[MeetingItem]:
     sel = Selector(text=text)
     out: dict[str, MeetingItem] = {}
     for a in sel.css("a[href]"):
@@ -286,9 +324,15 @@ def parse_meetings_html(text: str, council: str, base: str, committee_id: str,
         label = " ".join(a.xpath(".//text()").getall() + a.xpath("../text()").getall())
         status = "Cancelled" if re.search(r"cancel", label, re.I) else None
         out[mid] = MeetingItem(
-            council=council, meeting_id=mid, committee_id=p.get("CId") or committee_id,
-            committee_title=committee_title, date=parse_date(label), time=_time(label),
-            status=status, url=meeting_url(base, p.get("CId") or committee_id, mid), read_via=C.VIA_HTML,
+            council=council,
+            meeting_id=mid,
+            committee_id=p.get("CId") or committee_id,
+            committee_title=committee_title,
+            date=parse_date(label),
+            time=_time(label),
+            status=status,
+            url=meeting_url(base, p.get("CId") or committee_id, mid),
+            read_via=C.VIA_HTML,
         )
     if not out and not sel.css("#modgov, .mgContent"):
         raise UnexpectedStructure("no meeting links and no ModernGov content")
@@ -310,9 +354,15 @@ def _split_heading(heading: str) -> tuple[str | None, str | None]:
     return (clean(title), when)
 
 
-def parse_agenda_html(text: str, council: str, base: str, page_url: str,
-                      committee_id: str | None = None, committee_title: str | None = None,
-                      meeting_date: str | None = None) -> MeetingBundle:
+def parse_agenda_html(
+    text: str,
+    council: str,
+    base: str,
+    page_url: str,
+    committee_id: str | None = None,
+    committee_title: str | None = None,
+    meeting_date: str | None = None,
+) -> MeetingBundle:
     """ieListDocuments.aspx: meeting heading, packs, items with text, documents and restriction links."""
     sel = Selector(text=text)
     root = sel.css("#modgov") or sel
@@ -327,13 +377,23 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
     h_title, h_date = _split_heading(heading)
     page_text = " ".join(root.css(".mgContent ::text, .mgSubTitle ::text, .mgHeader ::text").getall())
     cancelled = bool(re.search(r"\bcancell?ed\b", heading + " " + page_text[:2000], re.I))
-    venue = clean(" ".join(root.xpath(
-        "//span[contains(@class,'mgLabel')][contains(.,'Venue')]/following-sibling::text()").getall()))
+    venue = clean(
+        " ".join(
+            root.xpath("//span[contains(@class,'mgLabel')][contains(.,'Venue')]/following-sibling::text()").getall()
+        )
+    )
     murl = meeting_url(base, cid, mid)
     meeting = MeetingItem(
-        council=council, meeting_id=mid, committee_id=cid, committee_title=committee_title or h_title,
-        date=meeting_date or h_date, time=_time(heading), status="Cancelled" if cancelled else None,
-        url=murl, read_via=C.VIA_HTML, location=venue,
+        council=council,
+        meeting_id=mid,
+        committee_id=cid,
+        committee_title=committee_title or h_title,
+        date=meeting_date or h_date,
+        time=_time(heading),
+        status="Cancelled" if cancelled else None,
+        url=murl,
+        read_via=C.VIA_HTML,
+        location=venue,
     )
     bundle = MeetingBundle(meeting)
 
@@ -345,10 +405,18 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
             continue
         title = clean(" ".join(a.xpath("./text()").getall())) or "Meeting document"
         size = clean(" ".join(a.css(".mgFileSize ::text").getall()))
-        bundle.documents.append(DocumentItem(
-            council=council, meeting_id=mid, item_id=None, kind=document_kind(title, href), title=title,
-            url=canonical(_join(page_url, href)), pack_type=key[1], listed_size=size,
-        ))
+        bundle.documents.append(
+            DocumentItem(
+                council=council,
+                meeting_id=mid,
+                item_id=None,
+                kind=document_kind(title, href),
+                title=title,
+                url=canonical(_join(page_url, href)),
+                pack_type=key[1],
+                listed_size=size,
+            )
+        )
 
     anchors = root.xpath("//a[starts-with(@name,'AI')]")
     for pos, anchor in enumerate(anchors, 1):
@@ -356,15 +424,24 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
         row = anchor.xpath("ancestor::tr[1]")
         container = row[0] if row else anchor.xpath("ancestor::*[contains(@class,'mgAiTitleTxt')][1]/..")[0]
         number = clean("".join(container.css(".mgItemNumberCell ::text").getall())) or clean(
-            "".join(anchor.xpath("../text()").getall()))
+            "".join(anchor.xpath("../text()").getall())
+        )
         titles = [clean(" ".join(t.xpath(".//text()").getall())) for t in container.css("p.mgAiTitleTxt")]
         titles = [t for t in titles if t and t != number]
         title = titles[-1] if titles else "(untitled item)"
         agenda_text, minutes_text = _item_texts(container)
         item = AgendaItemItem(
-            council=council, meeting_id=mid, item_id=item_id, number=number, position=pos, title=title,
-            agenda_text=agenda_text, minutes_text=minutes_text, url=f"{murl}#AI{item_id}",
-            restricted=None, send_terms=send_terms(title, agenda_text),
+            council=council,
+            meeting_id=mid,
+            item_id=item_id,
+            number=number,
+            position=pos,
+            title=title,
+            agenda_text=agenda_text,
+            minutes_text=minutes_text,
+            url=f"{murl}#AI{item_id}",
+            restricted=None,
+            send_terms=send_terms(title, agenda_text),
         )
         bundle.items.append(item)
         for a in container.css("a[href]"):
@@ -375,8 +452,9 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
                 att = rp.get("RPID")
                 att = None if att in (None, "", "0") else att
                 doc_title = _restricted_doc_title(a) if att else None
-                bundle.reasons_links.append((canonical(_join(page_url, href)), rp.get("OID") or item_id,
-                                             number, title, att, doc_title))
+                bundle.reasons_links.append(
+                    (canonical(_join(page_url, href)), rp.get("OID") or item_id, number, title, att, doc_title)
+                )
                 if not att:
                     item.restricted = True
                 continue
@@ -384,12 +462,20 @@ def parse_agenda_html(text: str, council: str, base: str, page_url: str,
                 continue
             full = _join(page_url, href)
             dterms = send_terms(label)
-            bundle.documents.append(DocumentItem(
-                council=council, meeting_id=mid, item_id=item_id, kind=C.DOC_REPORT,
-                title=label or "(untitled document)", url=canonical(full), attachment_id=attachment_id(full),
-                listed_size=clean(" ".join(a.css(".mgFileSize ::text").getall())),
-                send_terms=dterms, send_related=bool(dterms or item.send_terms),
-            ))
+            bundle.documents.append(
+                DocumentItem(
+                    council=council,
+                    meeting_id=mid,
+                    item_id=item_id,
+                    kind=C.DOC_REPORT,
+                    title=label or "(untitled document)",
+                    url=canonical(full),
+                    attachment_id=attachment_id(full),
+                    listed_size=clean(" ".join(a.css(".mgFileSize ::text").getall())),
+                    send_terms=dterms,
+                    send_related=bool(dterms or item.send_terms),
+                )
+            )
     if not anchors and not cancelled and not root.css(".mgContent"):
         raise UnexpectedStructure("agenda page has no items and no content")
     bundle.documents = _merge_duplicates(bundle.documents)
@@ -425,8 +511,11 @@ def _item_texts(container: Selector) -> tuple[str | None, str | None]:
         cls = node.attrib.get("class", "")
         if "mgSubItemTitleTxt" in cls:
             label = " ".join(node.xpath(".//text()").getall()).lower()
-            mode = "minutes" if ("minutes" in label or "decision" in label) else (
-                "skip" if "additional documents" in label else mode)
+            mode = (
+                "minutes"
+                if ("minutes" in label or "decision" in label)
+                else ("skip" if "additional documents" in label else mode)
+            )
             continue
         if node.xpath("ancestor::*[contains(@class,'mgWordPara')]"):
             continue
@@ -452,6 +541,7 @@ def parse_reasons_html(text: str):
 
 # ---------------------------------------------------------------- withholding found on the agenda
 
+
 def find_withheld(bundle: MeetingBundle) -> list[WithheldItem]:
     """Withheld items and documents visible in one meeting's agenda (not the reasons pages)."""
     m = bundle.meeting
@@ -459,18 +549,30 @@ def find_withheld(bundle: MeetingBundle) -> list[WithheldItem]:
     items = sorted(bundle.items, key=lambda i: i.position)
     by_number = {normalise_number(i.number): i for i in items if i.number}
 
-    def add(item: AgendaItemItem | None, source: str, exemption=None, doc: DocumentItem | None = None,
-            reason: str | None = None):
+    def add(
+        item: AgendaItemItem | None,
+        source: str,
+        exemption=None,
+        doc: DocumentItem | None = None,
+        reason: str | None = None,
+    ):
         send = bool((item and item.send_terms) or (doc and doc.send_related))
-        out.append(WithheldItem(
-            council=m.council, meeting_id=m.meeting_id, source=source,
-            item_id=item.item_id if item else (doc.item_id if doc else None),
-            item_number=item.number if item else None, item_title=item.title if item else None,
-            attachment_id=doc.attachment_id if doc else None, document_title=doc.title if doc else None,
-            paragraphs=exemption.paragraphs if exemption else [],
-            jurisdiction=exemption.jurisdiction if exemption else None,
-            reason=(exemption.sentence if exemption else None) or reason, send_related=send,
-        ))
+        out.append(
+            WithheldItem(
+                council=m.council,
+                meeting_id=m.meeting_id,
+                source=source,
+                item_id=item.item_id if item else (doc.item_id if doc else None),
+                item_number=item.number if item else None,
+                item_title=item.title if item else None,
+                attachment_id=doc.attachment_id if doc else None,
+                document_title=doc.title if doc else None,
+                paragraphs=exemption.paragraphs if exemption else [],
+                jurisdiction=exemption.jurisdiction if exemption else None,
+                reason=(exemption.sentence if exemption else None) or reason,
+                send_related=send,
+            )
+        )
 
     for i, item in enumerate(items):
         text = "\n".join(t for t in (item.title, item.agenda_text) if t)
@@ -478,11 +580,15 @@ def find_withheld(bundle: MeetingBundle) -> list[WithheldItem]:
             resolution = "\n".join(t for t in (item.agenda_text, item.minutes_text) if t)
             exemption = parse_exemption(resolution)
             named = [by_number[n] for n in excluded_item_numbers(resolution) if n in by_number]
-            covered = named or items[i + 1:]
+            covered = named or items[i + 1 :]
             for other in covered:
                 if other is not item:
-                    add(other, C.WITHHELD_EXCLUSION, exemption,
-                        reason=exemption.sentence if exemption else clean(resolution))
+                    add(
+                        other,
+                        C.WITHHELD_EXCLUSION,
+                        exemption,
+                        reason=exemption.sentence if exemption else clean(resolution),
+                    )
             continue
         if item.restricted and m.read_via == C.VIA_WEB_SERVICE:
             add(item, C.WITHHELD_WEB_SERVICE, parse_exemption(text), reason="isrestricted=True")
@@ -494,7 +600,8 @@ def find_withheld(bundle: MeetingBundle) -> list[WithheldItem]:
         item = by_item.get(doc.item_id)
         if doc.restricted:
             exemption = parse_exemption(doc.restrictions_ref) or (
-                parse_exemption(doc.restrictions_ref + " of Schedule 12A") if doc.restrictions_ref else None)
+                parse_exemption(doc.restrictions_ref + " of Schedule 12A") if doc.restrictions_ref else None
+            )
             add(item, C.WITHHELD_WEB_SERVICE, exemption, doc, reason=doc.restrictions_ref or "isrestricted=True")
         elif says_withheld(doc.title):
             add(item, C.WITHHELD_AGENDA_TEXT, parse_exemption(doc.title), doc)
@@ -505,7 +612,12 @@ def _description_withholds(text: str | None) -> bool:
     """An item's description says the report itself is kept private (not merely mentions the law)."""
     if not text:
         return False
-    return bool(re.search(
-        r"(?:contains|involves?|includes?|relates? to)\s+(?:exempt|confidential)\s+information"
-        r"|\bnot for publication\b|\bexempt (?:report|item|appendix|information)\b|\bpart\s+(?:2|ii|b)\s+report\b"
-        r"|by virtue of paragraphs?", text, re.I))
+    return bool(
+        re.search(
+            r"(?:contains|involves?|includes?|relates? to)\s+(?:exempt|confidential)\s+information"
+            r"|\bnot for publication\b|\bexempt (?:report|item|appendix|information)\b|\bpart\s+(?:2|ii|b)\s+report\b"
+            r"|by virtue of paragraphs?",
+            text,
+            re.I,
+        )
+    )

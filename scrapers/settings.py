@@ -52,6 +52,8 @@ SENDWATCH_REVISIT_DAYS = 7
 # documents, mis-declared encodings and unreadable download failures become clear crawl_errors rows.
 # The guard at 650 (between the download and RedirectMiddleware, 600) sees raw 3xx answers first;
 # the failure reasons at 540 (below RetryMiddleware, 550) apply once retries are used up.
-DOWNLOADER_MIDDLEWARES = {"scrapers.middlewares.FaultGuardMiddleware": 650,
-                          "scrapers.middlewares.FailureReasonMiddleware": 540}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapers.middlewares.FaultGuardMiddleware": 650,
+    "scrapers.middlewares.FailureReasonMiddleware": 540,
+}
 SPIDER_MIDDLEWARES = {"scrapers.middlewares.FaultNotesMiddleware": 60}

@@ -15,9 +15,14 @@ DEFAULT_DATA = Path(os.environ.get("SENDWATCH_DATA", "data"))
 
 
 def _db_option(f):
-    return click.option("--db", "db_path", type=click.Path(path_type=Path),
-                        default=lambda: os.environ.get("SENDWATCH_DB", str(DEFAULT_DATA / "sendwatch.db")),
-                        show_default="data/sendwatch.db", help="SQLite database to write.")(f)
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(path_type=Path),
+        default=lambda: os.environ.get("SENDWATCH_DB", str(DEFAULT_DATA / "sendwatch.db")),
+        show_default="data/sendwatch.db",
+        help="SQLite database to write.",
+    )(f)
 
 
 @click.group()
@@ -40,26 +45,66 @@ def main():
 @click.option("--until", help="Last meeting date, YYYY-MM-DD (default 2 months ahead).")
 @click.option("--weeks-back", default=6, show_default=True, help="--all: rolling window start, weeks ago.")
 @click.option("--weeks-ahead", default=8, show_default=True, help="--all: rolling window end, weeks ahead.")
-@click.option("--backfill", is_flag=True,
-              help="Crawl --since..--until in date chunks; chunks already done are skipped (resumable).")
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Crawl --since..--until in date chunks; chunks already done are skipped (resumable).",
+)
 @click.option("--chunk-days", default=365, show_default=True, help="--backfill chunk length in days.")
 @_db_option
-@click.option("--files", "files_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for downloaded documents (default: files/ beside the database).")
-@click.option("--registry", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A councils.csv to use instead of the embedded registry.")
+@click.option(
+    "--files",
+    "files_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for downloaded documents (default: files/ beside the database).",
+)
+@click.option(
+    "--registry",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="A councils.csv to use instead of the embedded registry.",
+)
 @click.option("--delay", type=float, default=None, help="Seconds between requests to one host (default 1).")
 @click.option("--timeout", type=float, default=None, help="Seconds before a request times out (default 60).")
 @click.option("--retries", type=int, default=None, help="Retries of a failed request (default 2).")
-@click.option("--revisit-days", type=float, default=None,
-              help="Re-read meetings older than 8 weeks only if last read this many days ago (default 7; 0 = always).")
+@click.option(
+    "--revisit-days",
+    type=float,
+    default=None,
+    help="Re-read meetings older than 8 weeks only if last read this many days ago (default 7; 0 = always).",
+)
 @click.option("--parallel", default=8, show_default=True, help="Councils crawled at once (each its own host).")
 @click.option("--log-level", default="WARNING", show_default=True)
-@click.option("--progress/--no-progress", default=True, show_default=True,
-              help="Per-council progress on stderr (a live line on a terminal, plain lines otherwise).")
-def crawl(councils, all_councils, base_url, council_name, url, since, until, weeks_back, weeks_ahead, backfill,
-          chunk_days, db_path, files_dir, registry, delay, timeout, retries, revisit_days, parallel, log_level,
-          progress):
+@click.option(
+    "--progress/--no-progress",
+    default=True,
+    show_default=True,
+    help="Per-council progress on stderr (a live line on a terminal, plain lines otherwise).",
+)
+def crawl(
+    councils,
+    all_councils,
+    base_url,
+    council_name,
+    url,
+    since,
+    until,
+    weeks_back,
+    weeks_ahead,
+    backfill,
+    chunk_days,
+    db_path,
+    files_dir,
+    registry,
+    delay,
+    timeout,
+    retries,
+    revisit_days,
+    parallel,
+    log_level,
+    progress,
+):
     """Crawl council committee sites into the database.
 
     Exit status is 0 when every council crawled cleanly, 1 when any had errors or failed.
@@ -74,20 +119,25 @@ def crawl(councils, all_councils, base_url, council_name, url, since, until, wee
     elif base_url:
         if not (council_name or councils):
             raise click.UsageError("--base-url needs --council-name (or --council SLUG)")
-        targets.append(CrawlTarget(council=councils[0] if councils else None, base_url=base_url,
-                                   council_name=council_name))
+        targets.append(
+            CrawlTarget(council=councils[0] if councils else None, base_url=base_url, council_name=council_name)
+        )
     elif all_councils:
         reg = load_registry(registry)
         targets = [CrawlTarget(council=c.slug) for c in reg.values() if c.platform == "moderngov" and c.base_url]
         skipped = [c.slug for c in reg.values() if c.platform != "moderngov"]
-        click.echo(f"{len(targets)} ModernGov councils; {len(skipped)} on other platforms not crawled "
-                   f"(no spider yet): {', '.join(skipped[:8])}{' ...' if len(skipped) > 8 else ''}", err=True)
+        click.echo(
+            f"{len(targets)} ModernGov councils; {len(skipped)} on other platforms not crawled "
+            f"(no spider yet): {', '.join(skipped[:8])}{' ...' if len(skipped) > 8 else ''}",
+            err=True,
+        )
         if not since and not backfill:
             since, until = rolling_window(weeks_back, weeks_ahead)
     else:
         if not councils:
-            raise click.UsageError("say which councils: --council SLUG (see `sendwatch councils`), --all, "
-                                   "--base-url or --url")
+            raise click.UsageError(
+                "say which councils: --council SLUG (see `sendwatch councils`), --all, --base-url or --url"
+            )
         targets = [CrawlTarget(council=c) for c in councils]
     if backfill:
         if not since:
@@ -110,25 +160,42 @@ def crawl(councils, all_councils, base_url, council_name, url, since, until, wee
     extra = {"RETRY_TIMES": retries} if retries is not None else {}
     if revisit_days is not None:
         extra["SENDWATCH_REVISIT_DAYS"] = revisit_days
-    rows = run_crawl(targets, db=db_path, files=files_dir, since=since, until=until, registry=registry,
-                     delay=delay, timeout=timeout, log_level=log_level, parallel=parallel,
-                     settings_extra=extra, progress=progress)
+    rows = run_crawl(
+        targets,
+        db=db_path,
+        files=files_dir,
+        since=since,
+        until=until,
+        registry=registry,
+        delay=delay,
+        timeout=timeout,
+        log_level=log_level,
+        parallel=parallel,
+        settings_extra=extra,
+        progress=progress,
+    )
     failed = False
     click.echo(f"{'council':24} {'status':8} {'meetings':>8} {'items':>6} {'docs':>5} {'withheld':>8} {'errors':>6}")
     for r in rows:
         failed = failed or r.get("status") != "ok"
-        click.echo(f"{r['council']:24} {r.get('status') or '?':8} {r.get('meetings') or 0:>8} {r.get('items') or 0:>6} "
-                   f"{r.get('documents') or 0:>5} {r.get('withheld') or 0:>8} {r.get('errors') or 0:>6}"
-                   + (f"  {r['message']}" if r.get("message") else "")
-                   + (f"  moved to {r['new_hosts']}" if r.get("new_hosts") else ""))
+        click.echo(
+            f"{r['council']:24} {r.get('status') or '?':8} {r.get('meetings') or 0:>8} {r.get('items') or 0:>6} "
+            f"{r.get('documents') or 0:>5} {r.get('withheld') or 0:>8} {r.get('errors') or 0:>6}"
+            + (f"  {r['message']}" if r.get("message") else "")
+            + (f"  moved to {r['new_hosts']}" if r.get("new_hosts") else "")
+        )
     click.echo(f"database: {db_path}")
     sys.exit(1 if failed or not rows else 0)
 
 
 @main.command()
 @_db_option
-@click.option("--quiet-days", default=120, show_default=True,
-              help="Flag a council whose newest meeting was first seen longer ago than this.")
+@click.option(
+    "--quiet-days",
+    default=120,
+    show_default=True,
+    help="Flag a council whose newest meeting was first seen longer ago than this.",
+)
 def health(db_path, quiet_days):
     """Councils whose last crawl failed, that have gone quiet, or whose site moved host.
 
@@ -141,8 +208,10 @@ def health(db_path, quiet_days):
     rows = health_rows(db_path, quiet_days=quiet_days)
     click.echo(f"{'council':28} {'last crawl':20} {'status':8} {'errors':>6} {'newest meeting seen':20} problem")
     for r in rows:
-        click.echo(f"{r['council']:28} {r['last_started'] or '':20} {r['last_status'] or '':8} "
-                   f"{r['last_errors'] or 0:>6} {r['newest_meeting_seen'] or '':20} {r['problem'] or 'ok'}")
+        click.echo(
+            f"{r['council']:28} {r['last_started'] or '':20} {r['last_status'] or '':8} "
+            f"{r['last_errors'] or 0:>6} {r['newest_meeting_seen'] or '':20} {r['problem'] or 'ok'}"
+        )
     sys.exit(1 if any(r["problem"] for r in rows) else 0)
 
 

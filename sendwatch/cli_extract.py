@@ -32,13 +32,9 @@ Examples:
     show_default="$SENDWATCH_FILES or data/files",
     help="Folder of stored files (content-addressed by sha256).",
 )
-@click.option(
-    "--ocr", is_flag=True, help="Run ocrmypdf on PDFs without a text layer, if installed."
-)
+@click.option("--ocr", is_flag=True, help="Run ocrmypdf on PDFs without a text layer, if installed.")
 @click.option("--force", is_flag=True, help="Re-extract every document, changed or not.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="With FILE...: print one JSON object per file."
-)
+@click.option("--json", "as_json", is_flag=True, help="With FILE...: print one JSON object per file.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds allowed per document.")
 def extract_command(
     files: tuple[Path, ...],
@@ -69,9 +65,7 @@ def extract_command(
         if result.status != "ok":
             click.echo(f"{result.status}: {result.message}", err=True)
 
-    summary = extract_database(
-        db, Path(files_dir), ocr=ocr, force=force, timeout=timeout, progress=progress
-    )
+    summary = extract_database(db, Path(files_dir), ocr=ocr, force=force, timeout=timeout, progress=progress)
     click.echo(
         f"{summary['documents']} documents, {summary['pages']} pages, "
         f"{summary['figures']} figures, {summary['withheld']} withheld markers; "
@@ -90,8 +84,7 @@ def _extract_files(files: tuple[Path, ...], *, ocr: bool, as_json: bool, timeout
         click.echo(f"{path}: {result.status} {result.message}".rstrip())
         for f in result.figures:
             click.echo(
-                f"  p{f.page} {f.metric} {f.value:,.0f} {f.unit} {f.period or f.stock_date or ''}"
-                f"  [{f.matched_text}]"
+                f"  p{f.page} {f.metric} {f.value:,.0f} {f.unit} {f.period or f.stock_date or ''}  [{f.matched_text}]"
             )
         for m in result.markers:
             click.echo(f"  p{m.page} withheld {m.kind} paragraphs={m.paragraphs}")

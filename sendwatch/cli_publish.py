@@ -81,9 +81,7 @@ def serve_command(db_path: str, port: int, host: str, immutable: bool, dry_run: 
 )
 @click.option("--service", help="Cloud Run service name (cloudrun only), e.g. sendwatch.")
 @click.option("--name", help="Application name (heroku app or Cloud Run image name).")
-@click.option(
-    "--extra", multiple=True, help="Extra argument passed to `datasette publish HOST` (repeatable)."
-)
+@click.option("--extra", multiple=True, help="Extra argument passed to `datasette publish HOST` (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Print the datasette command instead of running it.")
 def publish_command(
     host: str,

@@ -42,6 +42,7 @@ EXTRACT_TOO_LARGE = "too_large"
 EXTRACT_TIMEOUT = "timeout"
 EXTRACT_UNSUPPORTED = "unsupported"
 EXTRACT_MISSING = "missing_file"
+EXTRACT_ERROR = "error"  # sendwatch failed on a readable file: a bug to fix, not a bad file
 
 # Figure metrics (extract/figures.py).
 METRIC_DSG_CUMULATIVE_DEFICIT = "dsg_cumulative_deficit"
@@ -74,4 +75,7 @@ UNIT_GBP = "GBP"
 UNIT_COUNT = "count"
 UNIT_PERCENT = "percent"
 
-USER_AGENT = "sendwatch/0.1 (+https://github.com/sendwatch/sendwatch; transparency crawler for SEND committee papers; contact sendwatch@proton.me)"
+USER_AGENT = (
+    "sendwatch/0.1 (+https://github.com/sendwatch/sendwatch; transparency crawler for SEND committee papers; "
+    "contact sendwatch@proton.me)"
+)

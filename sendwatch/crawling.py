@@ -40,8 +40,15 @@ class CrawlTarget:
         return f"{who} {self.since}..{self.until}" if self.since and self.until else who
 
 
-def crawl_settings(db: Path, files: Path, *, delay: float | None = None, timeout: float | None = None,
-                   log_level: str = "INFO", extra: dict | None = None) -> Settings:
+def crawl_settings(
+    db: Path,
+    files: Path,
+    *,
+    delay: float | None = None,
+    timeout: float | None = None,
+    log_level: str = "INFO",
+    extra: dict | None = None,
+) -> Settings:
     settings = Settings()
     settings.setmodule("scrapers.settings", priority="project")
     settings.set("SENDWATCH_DB", str(db), priority="cmdline")
@@ -79,9 +86,14 @@ def completed_chunks(db: Path, council: str) -> set[tuple[str, str]]:
     if not Path(db).exists():
         return set()
     database = open_db(db)
-    return {(r["window_since"], r["window_until"]) for r in database.query(
-        "select window_since, window_until from crawl_runs where council = ? and finished is not null "
-        "and status in ('ok', 'errors')", [council])}
+    return {
+        (r["window_since"], r["window_until"])
+        for r in database.query(
+            "select window_since, window_until from crawl_runs where council = ? and finished is not null "
+            "and status in ('ok', 'errors')",
+            [council],
+        )
+    }
 
 
 @dataclass
@@ -117,20 +129,41 @@ class Progress:
     def _draw(self):
         if self.tty:
             running = ", ".join(sorted(self.running)[:4]) + (" ..." if len(self.running) > 4 else "")
-            print(f"\r\x1b[K{self.done}/{self.total} done, {len(self.failed)} with errors; running: {running}",
-                  end="", file=self.stream, flush=True)
+            print(
+                f"\r\x1b[K{self.done}/{self.total} done, {len(self.failed)} with errors; running: {running}",
+                end="",
+                file=self.stream,
+                flush=True,
+            )
 
 
-def run_crawl(targets: list[CrawlTarget], *, db: Path, files: Path, since: str | None = None,
-              until: str | None = None, registry: str | None = None, delay: float | None = None,
-              timeout: float | None = None, log_level: str = "INFO", parallel: int = 8,
-              settings_extra: dict | None = None, progress: bool = True) -> list[dict]:
+def run_crawl(
+    targets: list[CrawlTarget],
+    *,
+    db: Path,
+    files: Path,
+    since: str | None = None,
+    until: str | None = None,
+    registry: str | None = None,
+    delay: float | None = None,
+    timeout: float | None = None,
+    log_level: str = "INFO",
+    parallel: int = 8,
+    settings_extra: dict | None = None,
+    progress: bool = True,
+) -> list[dict]:
     """Crawl every target, at most `parallel` at once; return this run's crawl_runs rows."""
     from scrapers.spiders.moderngov import ModernGovSpider
 
     run_id = now() + "-" + uuid.uuid4().hex[:6]
-    settings = crawl_settings(db, files, delay=delay, timeout=timeout, log_level=log_level,
-                              extra={"SENDWATCH_RUN_ID": run_id, **(settings_extra or {})})
+    settings = crawl_settings(
+        db,
+        files,
+        delay=delay,
+        timeout=timeout,
+        log_level=log_level,
+        extra={"SENDWATCH_RUN_ID": run_id, **(settings_extra or {})},
+    )
     open_db(db).conn.close()  # the schema exists before crawlers open it concurrently
     process = CrawlerProcess(settings)
     problems, queue = [], []
@@ -144,6 +177,7 @@ def run_crawl(targets: list[CrawlTarget], *, db: Path, files: Path, since: str |
         queue.append(t)
     meter = Progress(len(queue)) if progress else None
     active = {"n": 0}
+    busy: set[str] = set()
 
     from scrapy.utils.reactor import install_reactor
 
@@ -152,10 +186,26 @@ def run_crawl(targets: list[CrawlTarget], *, db: Path, files: Path, since: str |
 
     def launch():
         while queue and active["n"] < parallel:
-            t = queue.pop(0)
-            kwargs = {k: v for k, v in dict(
-                council=t.council, base_url=t.base_url, council_name=t.council_name, url=t.url,
-                since=t.since or since, until=t.until or until, registry=registry).items() if v}
+            # Never two crawls of one council at once (backfill chunks): one host, polite.
+            t = next((t for t in queue if t.council is None or t.council not in busy), None)
+            if t is None:
+                return
+            queue.remove(t)
+            if t.council:
+                busy.add(t.council)
+            kwargs = {
+                k: v
+                for k, v in dict(
+                    council=t.council,
+                    base_url=t.base_url,
+                    council_name=t.council_name,
+                    url=t.url,
+                    since=t.since or since,
+                    until=t.until or until,
+                    registry=registry,
+                ).items()
+                if v
+            }
             crawler = process.create_crawler(ModernGovSpider)
             if meter:
                 meter.started(t.label)
@@ -165,15 +215,17 @@ def run_crawl(targets: list[CrawlTarget], *, db: Path, files: Path, since: str |
 
             def done(result, t=t, crawler=crawler, started=started):
                 active["n"] -= 1
+                busy.discard(t.council)
                 if hasattr(result, "getTraceback"):
                     log.error("%s: crawl stopped: %s", t.label, result.getTraceback())
                 if meter:
                     stats = crawler.stats.get_stats() if crawler.stats else {}
-                    errs = stats.get("log_count/ERROR", 0)
-                    status = "failed" if isinstance(result, Exception) or getattr(result, "value", None) else "ok"
-                    meter.finished(t.label, status if not errs else "errors",
-                                   f"({stats.get('item_scraped_count', 0)} records, "
-                                   f"{time.monotonic() - started:.0f}s)")
+                    status = stats.get("sendwatch/status") or ("failed" if hasattr(result, "getTraceback") else "?")
+                    meter.finished(
+                        t.label,
+                        status,
+                        f"({stats.get('item_scraped_count', 0)} records, {time.monotonic() - started:.0f}s)",
+                    )
                 launch()
                 if not queue and active["n"] == 0 and reactor.running:
                     reactor.callLater(0, reactor.stop)

@@ -35,8 +35,12 @@ def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
     echo(f"replica of council sites: {url} ({', '.join(replica.sites)})")
     registry = data_dir / "replica-councils.csv"
     replica.write_registry(registry)
-    window = ["--since", (replica.anchor - timedelta(days=730)).isoformat(),
-              "--until", (replica.anchor + timedelta(days=120)).isoformat()]
+    window = [
+        "--since",
+        (replica.anchor - timedelta(days=730)).isoformat(),
+        "--until",
+        (replica.anchor + timedelta(days=120)).isoformat(),
+    ]
     common = [*window, "--db", str(db), "--delay", "0"]
     councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
     try:
@@ -48,8 +52,19 @@ def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
                 echo("replica sites changed; crawling again to record what changed")
             again = ["--revisit-days", "0"] if edition == 2 else []
             _run(["crawl", "--registry", str(registry), *councils, *common, *again, "--no-progress"], echo)
-            _run(["crawl", "--base-url", f"{url}/{WELSH[0]}", "--council-name", WELSH[1], *common, *again,
-                  "--no-progress"], echo)
+            _run(
+                [
+                    "crawl",
+                    "--base-url",
+                    f"{url}/{WELSH[0]}",
+                    "--council-name",
+                    WELSH[1],
+                    *common,
+                    *again,
+                    "--no-progress",
+                ],
+                echo,
+            )
             _run(["extract", "--db", str(db), "--files", str(data_dir / "files")], echo)
     finally:
         replica.stop()

@@ -88,7 +88,9 @@ def parse_exemption(text: str | None) -> Exemption | None:
     for sentence in sentences(text):
         has_schedule = bool(_SCHEDULE.search(sentence))
         paras: list[int] = []
-        if has_schedule or re.search(r"exempt|restrict|confidential|private|by virtue of|not for publication", sentence, re.I):
+        if has_schedule or re.search(
+            r"exempt|restrict|confidential|private|by virtue of|not for publication", sentence, re.I
+        ):
             for m in _PARA.finditer(sentence):
                 paras.extend(_numbers(m.group(1)))
         paras = sorted({p for p in paras if 1 <= p <= 18})

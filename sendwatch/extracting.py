@@ -39,7 +39,11 @@ def _worker_main(conn) -> None:
             conn.send(extract_file(path, **kwargs))
         except Exception as e:  # noqa: BLE001 - a bug on one file must not stop the batch
             conn.send(
-                ExtractResult(kwargs.get("name", str(path)), C.EXTRACT_CORRUPT, f"{path}: {e!r}")
+                ExtractResult(
+                    kwargs.get("name", str(path)),
+                    C.EXTRACT_ERROR,
+                    f"{path}: sendwatch failed reading this file (a bug, please report): {e!r}",
+                )
             )
 
 
@@ -70,9 +74,7 @@ class Worker:
         try:
             if self.conn.poll(timeout + self.grace):
                 return self.conn.recv()
-            message = (
-                f"{kwargs.get('name', path)}: no answer after {timeout + self.grace:.0f}s, stopped"
-            )
+            message = f"{kwargs.get('name', path)}: no answer after {timeout + self.grace:.0f}s, stopped"
         except EOFError:
             message = f"{kwargs.get('name', path)}: extraction crashed (exit {self.proc.exitcode})"
         self.kill()
@@ -113,11 +115,7 @@ def _pending(db: sqlite_utils.Database, force: bool) -> list[dict]:
     rows = [dict(r) for r in db.query(sql)]
     if force:
         return rows
-    return [
-        r
-        for r in rows
-        if r["extracted_sha256"] != r["sha256"] or r["extract_rules_version"] != RULES_VERSION
-    ]
+    return [r for r in rows if r["extracted_sha256"] != r["sha256"] or r["extract_rules_version"] != RULES_VERSION]
 
 
 def extract_database(
@@ -141,9 +139,7 @@ def extract_database(
         for doc in todo:
             path = file_path(files_dir, doc["sha256"])
             if not path.exists():
-                result = ExtractResult(
-                    doc["id"], C.EXTRACT_MISSING, f"{doc['id']}: stored file {path} is missing"
-                )
+                result = ExtractResult(doc["id"], C.EXTRACT_MISSING, f"{doc['id']}: stored file {path} is missing")
             else:
                 result = worker.run(
                     path,
@@ -250,9 +246,7 @@ def write_result(db: sqlite_utils.Database, doc: dict, result: ExtractResult) ->
     with db.atomic():
         db.execute("delete from pages where document = ?", [doc_id])
         db.execute("delete from figures where document = ?", [doc_id])
-        db.execute(
-            "delete from withheld where document = ? and source = ?", [doc_id, C.WITHHELD_DOCUMENT]
-        )
+        db.execute("delete from withheld where document = ? and source = ?", [doc_id, C.WITHHELD_DOCUMENT])
         if pages:
             db["pages"].insert_all(pages, pk="id")
         if figures:

@@ -26,7 +26,8 @@ select last.council, last.last_started, last.last_status, last.last_errors, last
          when last.new_hosts is not null then 'site redirected to another host: ' || last.new_hosts
          when coalesce(newest.meetings, 0) = 0 then 'no meetings found'
          when julianday(last.last_started) - julianday(newest.newest_meeting_seen) > :quiet_days
-           then 'no new meetings for ' || cast(julianday(last.last_started) - julianday(newest.newest_meeting_seen) as int) || ' days'
+           then 'no new meetings for '
+             || cast(julianday(last.last_started) - julianday(newest.newest_meeting_seen) as int) || ' days'
          when last.last_status = 'errors' then 'last crawl had errors'
          else null
        end as problem

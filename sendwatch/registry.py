@@ -13,7 +13,14 @@ from urllib.parse import urlsplit
 from sendwatch.constants import PLATFORMS
 
 REGISTRY_COLUMNS = [
-    "slug", "name", "gss_code", "dfe_la_code", "education_authority", "platform", "base_url", "source",
+    "slug",
+    "name",
+    "gss_code",
+    "dfe_la_code",
+    "education_authority",
+    "platform",
+    "base_url",
+    "source",
 ]
 
 
@@ -35,9 +42,14 @@ class Council:
 
     def as_row(self) -> dict:
         return {
-            "slug": self.slug, "name": self.name, "gss_code": self.gss_code,
-            "dfe_la_code": self.dfe_la_code, "education_authority": int(self.education_authority),
-            "platform": self.platform, "base_url": self.base_url, "source": self.source,
+            "slug": self.slug,
+            "name": self.name,
+            "gss_code": self.gss_code,
+            "dfe_la_code": self.dfe_la_code,
+            "education_authority": int(self.education_authority),
+            "platform": self.platform,
+            "base_url": self.base_url,
+            "source": self.source,
         }
 
 
@@ -98,8 +110,11 @@ def council_for_url(url: str, councils: dict[str, Council], name: str | None = N
 
     base = moderngov_base(url)
     host = (urlsplit(base).hostname or "").lower()
-    matches = [c for c in councils.values() if c.base_url and urlsplit(c.base_url).hostname
-               and urlsplit(c.base_url).hostname.lower() == host]
+    matches = [
+        c
+        for c in councils.values()
+        if c.base_url and urlsplit(c.base_url).hostname and urlsplit(c.base_url).hostname.lower() == host
+    ]
     # Shared sites (adur/worthing) and sub-path installs: prefer the longest base that prefixes the URL.
     matches = [c for c in matches if base.lower().startswith(c.base_url.lower())] or matches
     if matches and not name:

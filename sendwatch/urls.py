@@ -10,8 +10,19 @@ _SESSION = re.compile(r"/\((?:[A-Z]\([^)]*\))+\)(?=/)")
 _PAGE = re.compile(r"/[^/]*\.(?:aspx|asmx|ashx)$", re.IGNORECASE)
 
 # Parameter spellings seen on real sites, mapped to one name.
-_PARAM_ALIASES = {"mid": "MId", "meetingid": "MId", "cid": "CId", "committeeid": "CId", "id": "ID",
-                  "oid": "OID", "rpid": "RPID", "ot": "OT", "t": "T", "year": "Year", "aiid": "AIId"}
+_PARAM_ALIASES = {
+    "mid": "MId",
+    "meetingid": "MId",
+    "cid": "CId",
+    "committeeid": "CId",
+    "id": "ID",
+    "oid": "OID",
+    "rpid": "RPID",
+    "ot": "OT",
+    "t": "T",
+    "year": "Year",
+    "aiid": "AIId",
+}
 _DROP = {"ver", "evt", "zts", "lll", "bm"}
 
 
@@ -31,8 +42,11 @@ def canonical(url: str) -> str:
     """Session segments removed, host lower-cased, spaces encoded, noise parameters dropped."""
     url = strip_session(url.strip())
     parts = urlsplit(url)
-    query = [(_PARAM_ALIASES.get(k.lower(), k), v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in _DROP]
+    query = [
+        (_PARAM_ALIASES.get(k.lower(), k), v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _DROP
+    ]
     path = quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
     netloc = parts.netloc.lower()
     return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))

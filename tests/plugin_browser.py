@@ -109,7 +109,7 @@ def published_url(published_db, tmp_path_factory):
         wait_for(url + "/-/versions.json", proc)
     except RuntimeError:
         proc.kill()
-        raise RuntimeError(log.read_text(errors="replace")[-3000:])
+        raise RuntimeError(log.read_text(errors="replace")[-3000:]) from None
     yield url
     proc.terminate()
     try:

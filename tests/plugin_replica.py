@@ -22,22 +22,37 @@ VOLATILE = {"last_seen", "last_read"}
 
 def sendwatch(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the sendwatch CLI in a subprocess (Twisted's reactor cannot restart in-process)."""
-    proc = subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "sendwatch.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
     if check and proc.returncode not in (0, 1):
         raise AssertionError(f"sendwatch {' '.join(args)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
 
 
 def crawl_replica(replica: Replica, registry: Path, db: Path, *extra: str) -> list[subprocess.CompletedProcess]:
-    window = ["--since", (replica.anchor - timedelta(days=730)).isoformat(),
-              "--until", (replica.anchor + timedelta(days=120)).isoformat()]
+    window = [
+        "--since",
+        (replica.anchor - timedelta(days=730)).isoformat(),
+        "--until",
+        (replica.anchor + timedelta(days=120)).isoformat(),
+    ]
     councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
     return [
-        sendwatch("crawl", "--registry", str(registry), *councils, *window, "--db", str(db), "--delay", "0",
-                  *extra),
-        sendwatch("crawl", "--base-url", f"{replica.base_url}/{WELSH[0]}", "--council-name", WELSH[1],
-                  *window, "--db", str(db), "--delay", "0", *extra),
+        sendwatch("crawl", "--registry", str(registry), *councils, *window, "--db", str(db), "--delay", "0", *extra),
+        sendwatch(
+            "crawl",
+            "--base-url",
+            f"{replica.base_url}/{WELSH[0]}",
+            "--council-name",
+            WELSH[1],
+            *window,
+            "--db",
+            str(db),
+            "--delay",
+            "0",
+            *extra,
+        ),
     ]
 
 
@@ -45,13 +60,11 @@ def snapshot(db_path: Path) -> dict[str, list[dict]]:
     """Every row of every data table, minus the columns that are meant to move (last_seen)."""
     db = sqlite_utils.Database(db_path)
     out = {}
-    for table in ("councils", "committees", "meetings", "agenda_items", "documents", "withheld", "pages",
-                  "figures"):
+    for table in ("councils", "committees", "meetings", "agenda_items", "documents", "withheld", "pages", "figures"):
         if not db[table].exists():
             continue
         pk = "slug" if table == "councils" else "id"
-        out[table] = [{k: v for k, v in row.items() if k not in VOLATILE}
-                      for row in db[table].rows_where(order_by=pk)]
+        out[table] = [{k: v for k, v in row.items() if k not in VOLATILE} for row in db[table].rows_where(order_by=pk)]
     return out
 
 

@@ -47,15 +47,11 @@ def test_home_page(site, published_url, screenshot_dir):
 
 def test_full_text_search(site, published_url, published_sqlite, screenshot_dir):
     term = "deficit"
-    if not published_sqlite.execute(
-        "select 1 from pages_fts where pages_fts match ? limit 1", [term]
-    ).fetchone():
+    if not published_sqlite.execute("select 1 from pages_fts where pages_fts match ? limit 1", [term]).fetchone():
         text = published_sqlite.execute("select text from pages limit 1").fetchone()[0]
         term = next(w for w in text.split() if w.isalpha() and len(w) > 4)
     # The expected result: the same canned SQL run directly on SQLite.
-    expected = published_sqlite.execute(
-        QUERIES["search_papers"]["sql"], {"q": term, "council": ""}
-    ).fetchall()
+    expected = published_sqlite.execute(QUERIES["search_papers"]["sql"], {"q": term, "council": ""}).fetchall()
     assert expected
 
     site.goto(published_url + "/sendwatch/search_papers")
@@ -118,11 +114,7 @@ def test_dashboard_for_one_council(site, published_url, published_sqlite, screen
     ).fetchone()
     if name is None:
         pytest.fail("the published database has no DSG deficit figures to chart")
-    site.goto(
-        published_url
-        + "/-/dashboards/send-overview?"
-        + urllib.parse.urlencode({"council": name[0]})
-    )
+    site.goto(published_url + "/-/dashboards/send-overview?" + urllib.parse.urlencode({"council": name[0]}))
     site.wait_for_selector("#chart-dsg-deficit canvas, #chart-dsg-deficit svg", timeout=15_000)
     assert site.locator("select#council").input_value() == name[0]
     site.screenshot(path=str(screenshot_dir / "dashboard_council.png"), full_page=True)

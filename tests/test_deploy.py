@@ -22,9 +22,7 @@ README = DEPLOY / "README.md"
 
 # `sendwatch SUBCOMMAND ...` where sendwatch is run (at the start of a command, or as a path such as
 # .venv/bin/sendwatch), up to the end of that shell command
-INVOCATION = re.compile(
-    r"(?:^[ \t]*|[/;&|(][ \t]*)sendwatch[ \t]+([a-z][a-z-]*)([^;&|)'\n]*)", re.MULTILINE
-)
+INVOCATION = re.compile(r"(?:^[ \t]*|[/;&|(][ \t]*)sendwatch[ \t]+([a-z][a-z-]*)([^;&|)'\n]*)", re.MULTILINE)
 
 
 def unit(path: Path) -> configparser.ConfigParser:
@@ -67,9 +65,7 @@ def commands() -> dict[str, str]:
         for i, step in enumerate(job["steps"]):
             if "run" in step:
                 out[f"{WORKFLOW.name} {job_name} step {i + 1}"] = step["run"]
-    blocks = re.findall(
-        r"```(?:sh|bash|shell)?\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL
-    )
+    blocks = re.findall(r"```(?:sh|bash|shell)?\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
     out[README.name] = "\n".join(blocks)
     return out
 
@@ -187,9 +183,7 @@ def test_every_sendwatch_command_and_option_used_in_deploy_exists():
             used.append((where, sub, rest))
     assert any(sub == "crawl" for _, sub, _ in used)
     for where, sub, rest in used:
-        assert sub in known, (
-            f"{where}: `sendwatch {sub}` is not a sendwatch command ({sorted(known)})"
-        )
+        assert sub in known, f"{where}: `sendwatch {sub}` is not a sendwatch command ({sorted(known)})"
         options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest))
         if not options:
             continue

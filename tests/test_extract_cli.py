@@ -46,9 +46,7 @@ def test_json_one_object_per_file(tmp_path) -> None:
 def test_database_mode(tmp_path) -> None:
     db_path, files = tmp_path / "s.db", tmp_path / "files"
     db = open_db(db_path)
-    db["documents"].insert(
-        {"id": "x:d1", "council": "x", "sha256": store_file(files, REPORT)}, pk="id"
-    )
+    db["documents"].insert({"id": "x:d1", "council": "x", "sha256": store_file(files, REPORT)}, pk="id")
     result = CliRunner().invoke(extract_command, ["--db", str(db_path), "--files", str(files)])
     assert result.exit_code == 0, result.output
     assert "1 documents, 2 pages, 1 figures, 1 withheld markers" in result.output

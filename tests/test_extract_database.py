@@ -121,10 +121,7 @@ def test_extract_database_writes_rows_and_is_idempotent(tmp_path, monkeypatch) -
         2024,
     )
     hits = list(
-        db.query(
-            "select id from pages where rowid in "
-            "(select rowid from pages_fts where pages_fts match 'deficit')"
-        )
+        db.query("select id from pages where rowid in (select rowid from pages_fts where pages_fts match 'deficit')")
     )
     assert [h["id"] for h in hits] == ["kent:d1:2"]
 

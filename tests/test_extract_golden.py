@@ -73,9 +73,7 @@ def _sort_key(d: dict) -> tuple:
 
 @pytest.mark.parametrize("case", _cases())
 def test_golden(case: dict) -> None:
-    result = extract_file(
-        render_pdf(case), name=f"{case['id']}.pdf", meeting_date=case.get("meeting_date")
-    )
+    result = extract_file(render_pdf(case), name=f"{case['id']}.pdf", meeting_date=case.get("meeting_date"))
     assert result.status == "ok", result.message
     fields = FIELDS if "text" in case else TABLE_FIELDS
     got = sorted((_normalise(f.__dict__, fields) for f in result.figures), key=_sort_key)

@@ -47,17 +47,40 @@ SHA_NAME = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}$")
 
 # ---------------------------------------------------------------- helpers
 
+
 def _window(anchor: date, wide: bool) -> list[str]:
-    return ["--since", (anchor - timedelta(days=WIDE_SINCE if wide else BASE_SINCE)).isoformat(),
-            "--until", (anchor + timedelta(days=UNTIL)).isoformat()]
+    return [
+        "--since",
+        (anchor - timedelta(days=WIDE_SINCE if wide else BASE_SINCE)).isoformat(),
+        "--until",
+        (anchor + timedelta(days=UNTIL)).isoformat(),
+    ]
 
 
 def crawl(site, data: Path, councils, wide=False, *extra, timeout=150):
     args = [a for c in councils for a in ("--council", c)]
     started = time.monotonic()
-    proc = sendwatch("crawl", "--registry", str(site.registry), *args, *_window(site.replica.anchor, wide),
-                     "--db", str(data / "sendwatch.db"), "--files", str(data / "files"), "--delay", "0",
-                     "--timeout", str(TIMEOUT), "--retries", "1", "--revisit-days", "0", *extra, timeout=timeout)
+    proc = sendwatch(
+        "crawl",
+        "--registry",
+        str(site.registry),
+        *args,
+        *_window(site.replica.anchor, wide),
+        "--db",
+        str(data / "sendwatch.db"),
+        "--files",
+        str(data / "files"),
+        "--delay",
+        "0",
+        "--timeout",
+        str(TIMEOUT),
+        "--retries",
+        "1",
+        "--revisit-days",
+        "0",
+        *extra,
+        timeout=timeout,
+    )
     proc.seconds = time.monotonic() - started
     return proc
 
@@ -65,13 +88,18 @@ def crawl(site, data: Path, councils, wide=False, *extra, timeout=150):
 def tables(db: Path) -> dict[str, list[dict]]:
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
-    names = [r[0] for r in con.execute("select name from sqlite_master where type='table'")
-             if "_fts" not in r[0] and not r[0].startswith("sqlite_")]
+    names = [
+        r[0]
+        for r in con.execute("select name from sqlite_master where type='table'")
+        if "_fts" not in r[0] and not r[0].startswith("sqlite_")
+    ]
     out = {}
     for n in names:
         pk = [r[1] for r in con.execute(f"pragma table_info([{n}])") if r[5]]
-        out[n] = {tuple(row[k] for k in pk) if pk else i: dict(row)
-                  for i, row in enumerate(con.execute(f"select * from [{n}]"))}
+        out[n] = {
+            tuple(row[k] for k in pk) if pk else i: dict(row)
+            for i, row in enumerate(con.execute(f"select * from [{n}]"))
+        }
     con.close()
     return out
 
@@ -80,8 +108,11 @@ def files(folder: Path) -> dict[str, str]:
     """relative name -> sha256 of the bytes, for every file under the files folder."""
     if not folder.exists():
         return {}
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def path_of(url: str) -> str:
@@ -102,7 +133,8 @@ def check_nothing_lost(before_dir: Path, after_dir: Path, run_id: str, wide: boo
             old = {k: v for k, v in row.items() if k not in ignore}
             new = {k: v for k, v in after[table][key].items() if k not in ignore}
             assert new == old, f"{table} row {key} altered: " + ", ".join(
-                f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in set(old) | set(new) if old.get(k) != new.get(k))
+                f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in set(old) | set(new) if old.get(k) != new.get(k)
+            )
         if table in BOOKKEEPING:
             continue
         added = [r for k, r in after[table].items() if k not in rows]
@@ -120,8 +152,7 @@ def check_nothing_lost(before_dir: Path, after_dir: Path, run_id: str, wide: boo
                 assert r["removed_on"] is None, f"{table} row marked removed by a faulty crawl: {r}"
     changes = [c for c in after["changes"].values() if c["run_id"] == run_id]
     stored_ids = {k[0] for t, rows in before.items() if t not in BOOKKEEPING for k in rows if isinstance(k, tuple)}
-    bad = [c for c in changes if c["object_id"] in stored_ids or c["meeting"] in baseline_meetings
-           or not wide]
+    bad = [c for c in changes if c["object_id"] in stored_ids or c["meeting"] in baseline_meetings or not wide]
     assert not bad, f"a faulty crawl recorded changes to stored things: {bad}"
 
     fb, fa = files(before_dir / "files"), files(after_dir / "files")
@@ -138,8 +169,9 @@ def check_nothing_lost(before_dir: Path, after_dir: Path, run_id: str, wide: boo
 def last_run(data: Path, council: str) -> dict:
     con = sqlite3.connect(data / "sendwatch.db")
     con.row_factory = sqlite3.Row
-    row = con.execute("select * from crawl_runs where council = ? order by started desc, id desc limit 1",
-                      [council]).fetchone()
+    row = con.execute(
+        "select * from crawl_runs where council = ? order by started desc, id desc limit 1", [council]
+    ).fetchone()
     ok = con.execute("pragma integrity_check").fetchone()[0]
     con.close()
     assert ok == "ok"
@@ -155,6 +187,7 @@ def errors(data: Path, run_id: str) -> list[dict]:
 
 
 # ---------------------------------------------------------------- fixtures
+
 
 @dataclass
 class FaultSite:
@@ -222,6 +255,7 @@ def run_dir(fault_site, tmp_path):
 
 # ---------------------------------------------------------------- faults that must be recorded
 
+
 @dataclass
 class Case:
     id: str
@@ -236,22 +270,21 @@ class Case:
 
 CASES = [
     Case("http500", "http_status", "get_meeting", r"HTTP 500", params={"status": 500}),
-    Case("http500-retry-after", "http_status", "get_meeting", r"HTTP 500",
-         params={"status": 500, "retry_after": "3600"}),
+    Case(
+        "http500-retry-after", "http_status", "get_meeting", r"HTTP 500", params={"status": 500, "retry_after": "3600"}
+    ),
     Case("http503", "http_status", "agenda", r"HTTP 503", params={"status": 503}),
-    Case("http503-retry-after", "http_status", "agenda", r"HTTP 503",
-         params={"status": 503, "retry_after": "120"}),
-    Case("http503-document", "http_status", "new_doc", r"HTTP 503", params={"status": 503, "retry_after": "5"},
-         wide=True),
+    Case("http503-retry-after", "http_status", "agenda", r"HTTP 503", params={"status": 503, "retry_after": "120"}),
+    Case(
+        "http503-document", "http_status", "new_doc", r"HTTP 503", params={"status": 503, "retry_after": "5"}, wide=True
+    ),
     Case("timeout", "hang", "agenda", r"(?i)timeout|timed out", params={"seconds": 8}),
-    Case("timeout-trickle", "trickle", "new_pack", r"(?i)timeout|timed out", params={"seconds": 12},
-         wide=True),
+    Case("timeout-trickle", "trickle", "new_pack", r"(?i)timeout|timed out", params={"seconds": 12}, wide=True),
     Case("reset", "reset", "get_meeting", r"(?i)connection|reset"),
     Case("reset-document", "reset", "new_doc", r"(?i)connection|reset", wide=True),
     Case("truncated-xml", "truncate", "get_meeting", r"(?i)truncat|data ?loss|incomplete"),
     Case("truncated-document", "truncate", "new_pack", r"(?i)truncat|data ?loss|incomplete", wide=True),
-    Case("http500-html-agenda", "http_status", "html_agenda", r"HTTP 500", council="westerham",
-         params={"status": 500}),
+    Case("http500-html-agenda", "http_status", "html_agenda", r"HTTP 500", council="westerham", params={"status": 500}),
     Case("error-page-agenda", "error_page", "html_agenda", r"UnexpectedStructure", council="westerham"),
     Case("error-page-web-service", "error_page", "get_meeting", r"UnexpectedStructure"),
     Case("error-page-document", "error_page", "new_doc", r"(?i)html|error page|not a document", wide=True),
@@ -261,11 +294,22 @@ CASES = [
     Case("offhost-agenda", "offhost", "agenda", r"(?i)host", params={"host": "localhost"}),
     Case("offhost-document", "offhost", "new_doc", r"(?i)host", params={"host": "127.0.0.2"}, wide=True),
     Case("oversize-declared", "oversize", "new_pack", r"(?i)size|large|limit", wide=True),
-    Case("oversize-streamed", "oversize_stream", "new_pack", r"(?i)size|large|limit",
-         params={"limit": 160 * 1024 * 1024}, wide=True),
+    Case(
+        "oversize-streamed",
+        "oversize_stream",
+        "new_pack",
+        r"(?i)size|large|limit",
+        params={"limit": 160 * 1024 * 1024},
+        wide=True,
+    ),
     Case("malformed-xml-meeting", "bad_xml", "get_meeting", r"(?i)malformed|UnexpectedStructure"),
-    Case("garbage-xml-meeting", "bad_xml", "get_meeting", r"(?i)malformed|UnexpectedStructure",
-         params={"mode": "garbage"}),
+    Case(
+        "garbage-xml-meeting",
+        "bad_xml",
+        "get_meeting",
+        r"(?i)malformed|UnexpectedStructure",
+        params={"mode": "garbage"},
+    ),
     Case("malformed-xml-meetings", "bad_xml", "get_meetings", r"(?i)malformed|UnexpectedStructure"),
     Case("malformed-xml-committees", "bad_xml", "get_committees", r"(?i)malformed|UnexpectedStructure"),
     Case("wrong-encoding-xml", "wrong_encoding", "get_meeting_dash", r"(?i)encod|utf-?8|decod"),

@@ -15,8 +15,11 @@ def _rows(db, sql, params=()):
 
 
 def test_unchanged_crawl_downloads_no_document_again(crawled):
-    runs = _rows(crawled.db, "select run_id, sum(bytes) bytes, sum(documents_fetched) fetched, "
-                             "sum(documents_unchanged) unchanged from crawl_runs group by run_id order by min(started)")
+    runs = _rows(
+        crawled.db,
+        "select run_id, sum(bytes) bytes, sum(documents_fetched) fetched, "
+        "sum(documents_unchanged) unchanged from crawl_runs group by run_id order by min(started)",
+    )
     first = runs[0]["bytes"] + runs[1]["bytes"]
     second = runs[2]["bytes"] + runs[3]["bytes"]
     assert runs[0]["fetched"] > 50 and runs[2]["fetched"] + runs[3]["fetched"] == 0, runs
@@ -65,8 +68,10 @@ def test_public_item_reclassified_as_exempt(crawled):
 def test_withheld_report_later_published(crawled):
     published = _changes(crawled.final_db, "published", "withheld")
     assert {c["summary"] for c in published} >= {"Safety Valve Agreement: progress report"}
-    rows = _rows(crawled.final_db, "select removed_on, first_seen from withheld where item_title like 'Safety Valve%' "
-                                   "and council = 'northby'")
+    rows = _rows(
+        crawled.final_db,
+        "select removed_on, first_seen from withheld where item_title like 'Safety Valve%' and council = 'northby'",
+    )
     assert rows and all(r["removed_on"] for r in rows)  # kept, with the date it stopped being withheld
 
 
@@ -74,8 +79,9 @@ def test_cancelled_meeting_recorded(crawled):
     status = [c for c in _changes(crawled.final_db, "changed", "meeting") if c["field"] == "status"]
     assert [(c["old_value"], c["new_value"]) for c in status] == [("Confirmed", "Cancelled")]
     meeting = status[0]["object_id"]
-    removed = _rows(crawled.final_db, "select count(*) n from agenda_items where meeting = ? and removed_on is not null",
-                    [meeting])
+    removed = _rows(
+        crawled.final_db, "select count(*) n from agenda_items where meeting = ? and removed_on is not null", [meeting]
+    )
     assert removed[0]["n"] > 0
 
 

@@ -31,10 +31,28 @@ MOMENT = {"first_seen", "last_seen", "last_read", "removed_on", "fetched_at"}
 
 def _args(replica: FaultyReplica, registry: Path, data: Path) -> list[str]:
     anchor = replica.anchor
-    return ["crawl", "--registry", str(registry), "--council", "northby",
-            "--since", (anchor - timedelta(days=730)).isoformat(), "--until", (anchor + timedelta(days=120)).isoformat(),
-            "--db", str(data / "sendwatch.db"), "--files", str(data / "files"), "--delay", "0", "--timeout", "10",
-            "--revisit-days", "0", "--no-progress"]
+    return [
+        "crawl",
+        "--registry",
+        str(registry),
+        "--council",
+        "northby",
+        "--since",
+        (anchor - timedelta(days=730)).isoformat(),
+        "--until",
+        (anchor + timedelta(days=120)).isoformat(),
+        "--db",
+        str(data / "sendwatch.db"),
+        "--files",
+        str(data / "files"),
+        "--delay",
+        "0",
+        "--timeout",
+        "10",
+        "--revisit-days",
+        "0",
+        "--no-progress",
+    ]
 
 
 def _count(db: Path, sql: str) -> int:
@@ -49,13 +67,15 @@ def _count(db: Path, sql: str) -> int:
 
 
 def _comparable(db: Path) -> dict:
-    return {t: [{k: v for k, v in row.items() if k not in MOMENT} for row in rows]
-            for t, rows in snapshot(db).items()}
+    return {t: [{k: v for k, v in row.items() if k not in MOMENT} for row in rows] for t, rows in snapshot(db).items()}
 
 
 def _files(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".part-")}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".part-")
+    }
 
 
 def test_sigkill_mid_crawl_then_rerun_matches_an_unbroken_crawl(tmp_path):
@@ -71,13 +91,20 @@ def test_sigkill_mid_crawl_then_rerun_matches_an_unbroken_crawl(tmp_path):
         killed = tmp_path / "killed"
         killed.mkdir()
         db = killed / "sendwatch.db"
-        proc = subprocess.Popen([sys.executable, "-m", "sendwatch.cli", *_args(replica, registry, killed)], cwd=ROOT,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sendwatch.cli", *_args(replica, registry, killed)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and proc.poll() is None:
-                if (_count(db, "select count(*) from meetings") >= 5
-                        and _count(db, "select count(*) from documents where sha256 is not null") >= 2):
+                if (
+                    _count(db, "select count(*) from meetings") >= 5
+                    and _count(db, "select count(*) from documents where sha256 is not null") >= 2
+                ):
                     break
                 time.sleep(0.05)
             assert proc.poll() is None, "the crawl ended before it could be killed; slow it down"
@@ -92,8 +119,9 @@ def test_sigkill_mid_crawl_then_rerun_matches_an_unbroken_crawl(tmp_path):
         con = sqlite3.connect(db)
         assert con.execute("pragma integrity_check").fetchone()[0] == "ok"
         run = con.execute("select status, finished from crawl_runs").fetchall()
-        partial = con.execute("select (select count(*) from agenda_items), "
-                              "(select count(*) from documents where sha256 is not null)").fetchone()
+        partial = con.execute(
+            "select (select count(*) from agenda_items), (select count(*) from documents where sha256 is not null)"
+        ).fetchone()
         con.close()
         assert run == [("running", None)], run  # a SIGKILLed run cannot close its row
 
@@ -113,8 +141,9 @@ def test_sigkill_mid_crawl_then_rerun_matches_an_unbroken_crawl(tmp_path):
         assert statuses == ["interrupted", "ok"], statuses
 
         con = sqlite3.connect(whole / "sendwatch.db")
-        complete = con.execute("select (select count(*) from agenda_items), "
-                               "(select count(*) from documents where sha256 is not null)").fetchone()
+        complete = con.execute(
+            "select (select count(*) from agenda_items), (select count(*) from documents where sha256 is not null)"
+        ).fetchone()
         con.close()
         assert partial[0] < complete[0] or partial[1] < complete[1], ("killed too late", partial, complete)
 

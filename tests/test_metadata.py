@@ -65,9 +65,7 @@ def test_facets_sorts_labels_and_search_name_real_columns(table, empty_db):
         assert col in sortable, f"{table}: sortable column {col}"
     if "fts_table" in spec:
         assert TABLES[table].get("fts"), f"{table}: fts_table configured but schema has no FTS"
-        empty_db.execute(
-            f"select rowid from [{spec['fts_table']}] where [{spec['fts_table']}] match 'x'"
-        )
+        empty_db.execute(f"select rowid from [{spec['fts_table']}] where [{spec['fts_table']}] match 'x'")
         assert spec.get("searchmode") in ("escaped", "raw")
 
 
@@ -107,9 +105,7 @@ def test_canned_query_is_documented_and_compiles(name, empty_db):
     assert not query.get("write"), f"{name}: write queries are not allowed"
     sql = query["sql"]
     params = set(NAMED_PARAM.findall(sql))
-    assert params == set(query.get("params", [])), (
-        f"{name}: params list {query.get('params')} vs {params}"
-    )
+    assert params == set(query.get("params", [])), f"{name}: params list {query.get('params')} vs {params}"
     empty_db.execute("explain " + sql, {p: "" for p in params})
     if name.startswith("feed_"):
         cols = [c[0] for c in empty_db.execute(sql, {p: "" for p in params}).description]
@@ -179,9 +175,7 @@ def test_fts_query(text, expected):
 def test_schedule12a_and_money():
     assert schedule12a("[3]") == "3 (financial or business affairs)"
     assert schedule12a("[1, 2]").startswith("1 (information relating to an individual); 2 (")
-    assert (
-        schedule12a("[14]", "Wales (Schedule 12A Part 4)") == "14 (financial or business affairs)"
-    )
+    assert schedule12a("[14]", "Wales (Schedule 12A Part 4)") == "14 (financial or business affairs)"
     assert schedule12a("[]") == "no paragraph cited"
     assert schedule12a(None) is None
     assert paragraph_topic(3) == "3. financial or business affairs"

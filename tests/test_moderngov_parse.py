@@ -60,12 +60,20 @@ def test_decision_page_dates_are_entity_encoded():
     assert "polc2 - 23.09.2015" in html
 
 
-@pytest.mark.parametrize("url,expected", [
-    ("https://democracy.Leeds.gov.uk/(X(1)S(fkn0jfigeevz5oferbjpjk55))/ieListMeetings.aspx?CommitteeId=538",
-     "https://democracy.leeds.gov.uk/ieListMeetings.aspx?CId=538"),
-    ("https://x.gov.uk/ieListDocuments.aspx?CId=151&MID=4832&Ver=4", "https://x.gov.uk/ieListDocuments.aspx?CId=151&MId=4832"),
-    ("http://x/documents/s7942/polc2 - 23.09.2015.pdf", "http://x/documents/s7942/polc2%20-%2023.09.2015.pdf"),
-])
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        (
+            "https://democracy.Leeds.gov.uk/(X(1)S(fkn0jfigeevz5oferbjpjk55))/ieListMeetings.aspx?CommitteeId=538",
+            "https://democracy.leeds.gov.uk/ieListMeetings.aspx?CId=538",
+        ),
+        (
+            "https://x.gov.uk/ieListDocuments.aspx?CId=151&MID=4832&Ver=4",
+            "https://x.gov.uk/ieListDocuments.aspx?CId=151&MId=4832",
+        ),
+        ("http://x/documents/s7942/polc2 - 23.09.2015.pdf", "http://x/documents/s7942/polc2%20-%2023.09.2015.pdf"),
+    ],
+)
 def test_canonical_urls(url, expected):
     assert canonical(url) == expected
 
@@ -75,8 +83,10 @@ def test_ids_from_links():
     assert attachment_id("https://x/mgConvert2Pdf.aspx?ID=65461") == "65461"
     assert pack_key("https://x/mgConvert2PDF.aspx?ID=7837&T=10") == ("7837", "10")
     assert pack_key("https://x/documents/g4779/Agenda frontsheet.pdf?T=0") == ("4779", "0")
-    assert moderngov_base("https://southampton.gov.uk/moderngov/(S(abc))/mgListCommittees.aspx") == \
-        "https://southampton.gov.uk/moderngov"
+    assert (
+        moderngov_base("https://southampton.gov.uk/moderngov/(S(abc))/mgListCommittees.aspx")
+        == "https://southampton.gov.uk/moderngov"
+    )
 
 
 AGENDA = """<div id="modgov"><div class="mgSubTitle"><h2 class="mgSubTitleTxt">Schools Forum - Thursday, 14th March, 2024 2.00 pm</h2></div>
@@ -97,12 +107,17 @@ AGENDA = """<div id="modgov"><div class="mgSubTitle"><h2 class="mgSubTitleTxt">S
 
 def test_agenda_page_items_documents_and_restriction_links():
     url = "https://d.example.gov.uk/ieListDocuments.aspx?CId=5&MId=77"
-    b = P.parse_agenda_html(HtmlResponse(url, body=AGENDA.encode(), encoding="utf-8").text, "ex",
-                            "https://d.example.gov.uk", url)
+    b = P.parse_agenda_html(
+        HtmlResponse(url, body=AGENDA.encode(), encoding="utf-8").text, "ex", "https://d.example.gov.uk", url
+    )
     assert b.meeting.committee_title == "Schools Forum" and b.meeting.date == "2024-03-14"
     item = b.items[0]
     assert (item.number, item.title, item.agenda_text, item.minutes_text) == (
-        "7.", "High Needs Block budget", "The DSG settlement.", "RESOLVED – noted.")
+        "7.",
+        "High Needs Block budget",
+        "The DSG settlement.",
+        "RESOLVED – noted.",
+    )
     assert item.send_terms == ["high needs", "DSG"]
     kinds = {d.title: (d.kind, d.attachment_id) for d in b.documents}
     assert kinds["Agenda reports pack"] == ("reports_pack", None)
@@ -114,8 +129,12 @@ def test_agenda_page_items_documents_and_restriction_links():
 
 def test_modgov_error_page_is_unexpected():
     with pytest.raises(P.UnexpectedStructure):
-        P.parse_agenda_html("<html><body><h1>Error</h1><p>Sorry, an error has occurred.</p></body></html>",
-                            "x", "https://x", "https://x/ieListDocuments.aspx?CId=1&MId=2")
+        P.parse_agenda_html(
+            "<html><body><h1>Error</h1><p>Sorry, an error has occurred.</p></body></html>",
+            "x",
+            "https://x",
+            "https://x/ieListDocuments.aspx?CId=1&MId=2",
+        )
 
 
 def test_spider_resolves_registry_and_refuses_other_platforms():
@@ -125,6 +144,7 @@ def test_spider_resolves_registry_and_refuses_other_platforms():
         ModernGovSpider(council="birmingham")
     with pytest.raises(ValueError, match="not in the registry"):
         ModernGovSpider(council="atlantis")
-    s = ModernGovSpider(url="https://democracy.example.gov.uk/ieListDocuments.aspx?CId=1&MId=2",
-                        council_name="Example Council")
+    s = ModernGovSpider(
+        url="https://democracy.example.gov.uk/ieListDocuments.aspx?CId=1&MId=2", council_name="Example Council"
+    )
     assert s.council.slug == "example" and s.base == "https://democracy.example.gov.uk"

@@ -77,9 +77,7 @@ def test_database_must_be_called_sendwatch(tmp_path):
 
 
 def test_serve_dry_run(synthetic_db):
-    result = CliRunner().invoke(
-        serve_command, ["--db", str(synthetic_db), "--port", "8123", "--dry-run"]
-    )
+    result = CliRunner().invoke(serve_command, ["--db", str(synthetic_db), "--port", "8123", "--dry-run"])
     assert result.exit_code == 0, result.output
     cmd = shlex.split(result.output)
     assert cmd[1:4] == ["-m", "datasette", "serve"]
@@ -144,9 +142,7 @@ def samples(published_sqlite):
         "where pages_fts match fts_query(?) limit 1",
         [q],
     ).fetchone()[0]
-    item_title = db.execute(
-        "select title from agenda_items where send_related = 1 limit 1"
-    ).fetchone()[0]
+    item_title = db.execute("select title from agenda_items where send_related = 1 limit 1").fetchone()[0]
     item_q = next(w for w in item_title.split() if w.isalpha() and len(w) > 3)
     withheld = db.execute(
         "select council, min(meeting_date), max(meeting_date), count(*) from withheld "
@@ -156,12 +152,8 @@ def samples(published_sqlite):
         "select council from figures group by council order by count(*) desc limit 1"
     ).fetchone()[0]
     upcoming_from = ""
-    if not db.execute(
-        "select 1 from meetings where send_related = 1 and date >= date('now') limit 1"
-    ).fetchone():
-        upcoming_from = db.execute(
-            "select max(date) from meetings where send_related = 1"
-        ).fetchone()[0]
+    if not db.execute("select 1 from meetings where send_related = 1 and date >= date('now') limit 1").fetchone():
+        upcoming_from = db.execute("select max(date) from meetings where send_related = 1").fetchone()[0]
     return {
         "search_papers": [{"q": q, "council": ""}, {"q": q, "council": search_council}],
         "search_agenda_items": [{"q": item_q, "council": ""}],

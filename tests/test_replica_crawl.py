@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlite_utils
 
-from tests.plugin_replica import WELSH, crawl_replica, sendwatch, snapshot
+from tests.plugin_replica import WELSH, crawl_replica, sendwatch
 
 pytestmark = pytest.mark.slow
 
@@ -36,8 +36,9 @@ def test_crawl_completes_for_every_council(crawled):
 
 
 def test_every_declared_meeting_is_stored_with_status(crawled):
-    expected = {(s.slug, str(m.mid)): m for s in crawled.replica.sites.values()
-                for c in s.committees for m in c.meetings}
+    expected = {
+        (s.slug, str(m.mid)): m for s in crawled.replica.sites.values() for c in s.committees for m in c.meetings
+    }
     stored = {(r["council"], r["meeting_id"]): r for r in _rows(crawled.db, "select * from meetings")}
     assert set(stored) == set(expected)
     assert len(stored) >= 30
@@ -55,7 +56,7 @@ def test_read_via_web_service_or_html(crawled):
 
 def test_send_tagging_matches_the_declaration(crawled):
     stored = {(r["council"], r["item_id"]): r for r in _rows(crawled.db, "select * from agenda_items")}
-    for site, c, m, it in _declared(crawled.replica):
+    for site, _c, _m, it in _declared(crawled.replica):
         row = stored[(site.slug, str(it.aid))]
         assert bool(row["send_related"]) == it.send, (site.slug, it.title, row["send_terms"])
         if it.send:
@@ -68,7 +69,9 @@ def test_verb_send_is_not_a_send_term(crawled):
 
 
 def test_double_encoded_titles_and_numbers(crawled):
-    rows = _rows(crawled.db, "select number, title from agenda_items where council='southshire' and title like '%Forum''s%'")
+    rows = _rows(
+        crawled.db, "select number, title from agenda_items where council='southshire' and title like '%Forum''s%'"
+    )
     assert rows and all("&#39;" not in r["title"] and "&amp;" not in r["title"] for r in rows)
     assert all(r["number"].endswith(".") for r in rows)
 
@@ -100,15 +103,22 @@ def test_every_withheld_case_is_recorded(crawled):
 
 
 def test_withheld_sentence_is_quoted_exactly(crawled):
-    row = _rows(crawled.db, "select reason from withheld where council = ? and item_title like 'Additional Learning%'",
-                [WELSH[0]])[0]
+    row = _rows(
+        crawled.db,
+        "select reason from withheld where council = ? and item_title like 'Additional Learning%'",
+        [WELSH[0]],
+    )[0]
     assert row["reason"] == "By virtue of paragraph(s) 14 of Part 4 of Schedule 12A of the Local Government Act 1972."
 
 
 def test_send_documents_and_reports_packs_are_downloaded(crawled):
-    docs = _rows(crawled.db, "select d.*, m.send_related meeting_send from documents d join meetings m on m.id = d.meeting")
+    docs = _rows(
+        crawled.db, "select d.*, m.send_related meeting_send from documents d join meetings m on m.id = d.meeting"
+    )
     for d in docs:
-        wanted = d["send_related"] and not d["restricted"] and (d["agenda_item"] or d["kind"] in ("reports_pack", "minutes"))
+        wanted = (
+            d["send_related"] and not d["restricted"] and (d["agenda_item"] or d["kind"] in ("reports_pack", "minutes"))
+        )
         if wanted:
             assert d["sha256"] and d["bytes"] > 0 and d["http_status"] == 200, d["url"]
             path = crawled.files / d["sha256"][:2] / d["sha256"]
@@ -173,7 +183,8 @@ def test_faults_are_recorded_and_the_crawl_goes_on(tmp_path):
         assert len(errors) == 3, errors
         # the rest of the crawl completed: every other meeting and the withheld cases are there
         assert _rows(db, "select count(*) n from meetings")[0]["n"] == sum(
-            len(c.meetings) for s in replica.sites.values() for c in s.committees)
+            len(c.meetings) for s in replica.sites.values() for c in s.committees
+        )
         assert _rows(db, "select count(*) n from withheld")[0]["n"] >= 10
         runs = {r["council"]: r["status"] for r in _rows(db, "select council, status from crawl_runs")}
         assert runs["northby"] == "errors" and runs["southshire"] == "ok"
@@ -189,3 +200,42 @@ def test_default_window_is_twelve_months_back_two_ahead():
     since, until = default_window(date(2026, 6, 15))
     assert since == (date(2026, 6, 15) - timedelta(days=365)).isoformat()
     assert until == "2026-08-15"
+
+
+def test_scrapy_crawl_command_works_too(crawled, replica_registry, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.plugin_replica import ROOT
+
+    db = tmp_path / "scrapy.db"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "moderngov",
+            "-a",
+            "council=westerham",
+            "-a",
+            f"registry={replica_registry}",
+            "-s",
+            f"SENDWATCH_DB={db}",
+            "-s",
+            f"SENDWATCH_FILES={tmp_path / 'f'}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    runs = _rows(db, "select council, status, read_via from crawl_runs")
+    assert runs == [{"council": "westerham", "status": "ok", "read_via": "html"}]
+    assert _rows(db, "select count(*) n from meetings")[0]["n"] > 0

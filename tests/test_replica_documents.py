@@ -83,9 +83,7 @@ def test_topics_cover_the_brief():
             reports=[report(), report(topic="audit")],
         ),
         lambda: D.scanned_pdf(title="Officer decision", seed=5),
-        lambda: D.report_docx(
-            title="EHCP report", council=COUNCIL, topic="ehcp_performance", seed=2
-        ),
+        lambda: D.report_docx(title="EHCP report", council=COUNCIL, topic="ehcp_performance", seed=2),
     ],
     ids=[
         "report",
@@ -167,11 +165,7 @@ def test_non_send_topics_never_mention_send(topic, seed):
     text = flat(" ".join(pdf_pages(report(topic=topic, seed=seed, committee="Cabinet", pages=6))))
     assert re.search(r"£\s?\d", text)
     assert not NOT_SEND.search(text), NOT_SEND.search(text)
-    appx = flat(
-        " ".join(
-            pdf_pages(D.appendix_pdf(title="Appendix", council=COUNCIL, topic=topic, seed=seed))
-        )
-    )
+    appx = flat(" ".join(pdf_pages(D.appendix_pdf(title="Appendix", council=COUNCIL, topic=topic, seed=seed))))
     assert not NOT_SEND.search(appx)
 
 
@@ -180,17 +174,10 @@ def test_anchor_sentences_match_report_facts():
     f = D.report_facts(council=COUNCIL, topic="high_needs_monitoring", seed=4, meeting_date=day)
     text = flat(" ".join(pdf_pages(report(seed=4, meeting_date=day))))
     assert (
-        f"At Month 7 the High Needs Block is forecasting an overspend of "
-        f"£{f['in_year_overspend']:.1f}m."
-        in text
-        or f"At Q3 the High Needs Block is forecasting an overspend of "
-        f"£{f['in_year_overspend']:.1f}m."
-        in text
+        f"At Month 7 the High Needs Block is forecasting an overspend of £{f['in_year_overspend']:.1f}m." in text
+        or f"At Q3 the High Needs Block is forecasting an overspend of £{f['in_year_overspend']:.1f}m." in text
     )
-    assert (
-        f"At 31 March 2024 the cumulative DSG deficit stood at "
-        f"£{f['cumulative_deficit']:.1f}m." in text
-    )
+    assert f"At 31 March 2024 the cumulative DSG deficit stood at £{f['cumulative_deficit']:.1f}m." in text
     f = D.report_facts(council=COUNCIL, topic="dsg_budget", seed=4, meeting_date=DAY)
     text = flat(" ".join(pdf_pages(report(topic="dsg_budget", seed=4))))
     assert f"The High Needs Block allocation for 2025-26 is £{f['hnb']:.1f} million." in text
@@ -252,13 +239,7 @@ def test_minutes_print_the_items_given():
         },
     ]
     text = flat(
-        " ".join(
-            pdf_pages(
-                D.minutes_pdf(
-                    council=COUNCIL, committee="Cabinet", meeting_date=DAY, items=items, seed=1
-                )
-            )
-        )
+        " ".join(pdf_pages(D.minutes_pdf(council=COUNCIL, committee="Cabinet", meeting_date=DAY, items=items, seed=1)))
     )
     assert "MINUTES of a meeting of the Cabinet" in text and "Thursday, 16th January, 2025" in text
     assert "[See Exempt Minute E-12-25]" in text
@@ -288,9 +269,7 @@ def test_reports_pack_is_frontsheet_plus_reports():
         report(topic="safety_valve", exempt_paragraph=3),
         D.appendix_pdf(title="Appendix A", council=COUNCIL, topic="dbv", seed=1),
     ]
-    front = D.agenda_frontsheet_pdf(
-        council=COUNCIL, committee="Schools Forum", meeting_date=DAY, items=items
-    )
+    front = D.agenda_frontsheet_pdf(council=COUNCIL, committee="Schools Forum", meeting_date=DAY, items=items)
     pack = D.reports_pack_pdf(
         council=COUNCIL, committee="Schools Forum", meeting_date=DAY, items=items, reports=reports
     )

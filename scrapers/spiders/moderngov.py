@@ -17,8 +17,8 @@ from scrapy.exceptions import DownloadTimeoutError
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from scrapers import moderngov_parse as P
 from db import store
+from scrapers import moderngov_parse as P
 from scrapers.items import (
     CrawlErrorItem,
     FetchedDocument,
@@ -51,9 +51,15 @@ def guarded(stage: str):
                 yield from fn(self, response, *args, **kwargs)
             except Exception as exc:
                 self.logger.warning("%s: %s failed at %s: %s", self.council.slug, stage, response.url, exc)
-                yield CrawlErrorItem(self.council.slug, response.url, stage,
-                                     f"{type(exc).__name__}: {exc}", response.status,
-                                     response.meta.get("mid"))
+                yield CrawlErrorItem(
+                    self.council.slug,
+                    response.url,
+                    stage,
+                    f"{type(exc).__name__}: {exc}",
+                    response.status,
+                    response.meta.get("mid"),
+                )
+
         return inner
 
     return wrap
@@ -62,9 +68,17 @@ def guarded(stage: str):
 class ModernGovSpider(scrapy.Spider):
     name = "moderngov"
 
-    def __init__(self, council: str | None = None, base_url: str | None = None,
-                 council_name: str | None = None, url: str | None = None, since: str | None = None,
-                 until: str | None = None, registry: str | None = None, **kwargs):
+    def __init__(
+        self,
+        council: str | None = None,
+        base_url: str | None = None,
+        council_name: str | None = None,
+        url: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        registry: str | None = None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.council = self._resolve(council, base_url, council_name, url, registry)
         self.base = self.council.base_url.rstrip("/")
@@ -86,24 +100,32 @@ class ModernGovSpider(scrapy.Spider):
             return c
         if base_url:
             reg = registry.get(slug) if slug else None
-            return Council(slug=slug or slugify(name or base_url), name=name or (reg.name if reg else slug or base_url),
-                           platform="moderngov", base_url=base_url.rstrip("/"),
-                           gss_code=reg.gss_code if reg else "", dfe_la_code=reg.dfe_la_code if reg else "",
-                           education_authority=reg.education_authority if reg else False)
+            return Council(
+                slug=slug or slugify(name or base_url),
+                name=name or (reg.name if reg else slug or base_url),
+                platform="moderngov",
+                base_url=base_url.rstrip("/"),
+                gss_code=reg.gss_code if reg else "",
+                dfe_la_code=reg.dfe_la_code if reg else "",
+                education_authority=reg.education_authority if reg else False,
+            )
         if not slug:
             raise ValueError("give a council slug, --base-url or --url")
         if slug not in registry:
             raise ValueError(f"council {slug!r} is not in the registry (see `sendwatch councils`)")
         c = registry[slug]
         if c.platform != "moderngov" or not c.base_url:
-            raise ValueError(f"council {slug!r} is on platform {c.platform!r} with base_url "
-                             f"{c.base_url!r}; the moderngov spider cannot crawl it")
+            raise ValueError(
+                f"council {slug!r} is on platform {c.platform!r} with base_url "
+                f"{c.base_url!r}; the moderngov spider cannot crawl it"
+            )
         return c
 
     # ------------------------------------------------------------ requests
     def _request(self, url, callback, stage, **meta):
-        return scrapy.Request(url, callback=callback, errback=functools.partial(self.on_error, stage=stage),
-                              meta={"stage": stage, **meta})
+        return scrapy.Request(
+            url, callback=callback, errback=functools.partial(self.on_error, stage=stage), meta={"stage": stage, **meta}
+        )
 
     def _ws(self, op: str, **q) -> str:
         return f"{self.base}/mgWebService.asmx/{op}" + (f"?{urlencode(q)}" if q else "")
@@ -119,11 +141,19 @@ class ModernGovSpider(scrapy.Spider):
             if not mid:
                 raise ValueError(f"{self.meeting_url} is not a meeting page (ieListDocuments.aspx?...MId=N)")
             meta = {"cid": p.get("CId"), "mid": mid, "single": True}
-            yield scrapy.Request(self._ws("GetMeeting", lMeetingId=mid), callback=self.parse_ws_meeting,
-                                 errback=self.ws_meeting_fallback, meta=meta)
+            yield scrapy.Request(
+                self._ws("GetMeeting", lMeetingId=mid),
+                callback=self.parse_ws_meeting,
+                errback=self.ws_meeting_fallback,
+                meta=meta,
+            )
             return
-        yield scrapy.Request(self._ws("GetCommittees"), callback=self.parse_ws_committees,
-                             errback=self.html_fallback, meta={"stage": "web service"})
+        yield scrapy.Request(
+            self._ws("GetCommittees"),
+            callback=self.parse_ws_committees,
+            errback=self.html_fallback,
+            meta={"stage": "web service"},
+        )
 
     def on_error(self, failure, stage: str):
         request = failure.request
@@ -142,8 +172,9 @@ class ModernGovSpider(scrapy.Spider):
 
     # ------------------------------------------------------------ web service route
     def html_fallback(self, failure):
-        self.logger.info("%s: web service unavailable (%s); reading HTML pages", self.council.slug,
-                         failure.getErrorMessage())
+        self.logger.info(
+            "%s: web service unavailable (%s); reading HTML pages", self.council.slug, failure.getErrorMessage()
+        )
         yield from self._html_start()
 
     def _html_start(self):
@@ -156,8 +187,9 @@ class ModernGovSpider(scrapy.Spider):
         except P.UnexpectedStructure as exc:
             if response.body.lstrip()[:40].lower().startswith((b"<?xml", b"<committees")):
                 # The service answers, but broken: record it and stop; do not switch route mid-history.
-                yield CrawlErrorItem(self.council.slug, response.url, "web service", f"UnexpectedStructure: {exc}",
-                                     response.status)
+                yield CrawlErrorItem(
+                    self.council.slug, response.url, "web service", f"UnexpectedStructure: {exc}", response.status
+                )
                 return
             self.logger.info("%s: web service answered oddly (%s); reading HTML pages", self.council.slug, exc)
             yield from self._html_start()
@@ -166,9 +198,16 @@ class ModernGovSpider(scrapy.Spider):
         for c in committees:
             yield c
             yield self._request(
-                self._ws("GetMeetings", lCommitteeId=c.committee_id, sFromDate=P.ws_date(self.since),
-                         sToDate=P.ws_date(self.until)),
-                self.parse_ws_meetings, "meeting list (web service)", committee=c.title)
+                self._ws(
+                    "GetMeetings",
+                    lCommitteeId=c.committee_id,
+                    sFromDate=P.ws_date(self.since),
+                    sToDate=P.ws_date(self.until),
+                ),
+                self.parse_ws_meetings,
+                "meeting list (web service)",
+                committee=c.title,
+            )
 
     @guarded("meeting list (web service)")
     def parse_ws_meetings(self, response):
@@ -182,22 +221,29 @@ class ModernGovSpider(scrapy.Spider):
             yield m
             if not self._revisit(m):
                 continue
-            yield self._request(self._ws("GetMeeting", lMeetingId=m.meeting_id), self.parse_ws_meeting,
-                                "meeting (web service)", cid=m.committee_id, ctitle=m.committee_title,
-                                mid=m.meeting_id)
+            yield self._request(
+                self._ws("GetMeeting", lMeetingId=m.meeting_id),
+                self.parse_ws_meeting,
+                "meeting (web service)",
+                cid=m.committee_id,
+                ctitle=m.committee_title,
+                mid=m.meeting_id,
+            )
 
     def ws_meeting_fallback(self, failure):
         meta = failure.request.meta
         url = f"{self.base}/ieListDocuments.aspx?" + urlencode(
-            {k: v for k, v in (("CId", meta.get("cid")), ("MId", meta["mid"])) if v})
+            {k: v for k, v in (("CId", meta.get("cid")), ("MId", meta["mid"])) if v}
+        )
         yield self._request(url, self.parse_agenda, "agenda page", cid=meta.get("cid"), mid=meta["mid"], ws=False)
 
     @guarded("meeting (web service)")
     def parse_ws_meeting(self, response):
         meta = response.meta
         try:
-            bundle = P.parse_meeting_xml(response.body, self.council.slug, self.base, meta.get("cid"),
-                                         meta.get("ctitle"), response.url)
+            bundle = P.parse_meeting_xml(
+                response.body, self.council.slug, self.base, meta.get("cid"), meta.get("ctitle"), response.url
+            )
         except P.UnexpectedStructure:
             if meta.get("single"):
                 yield from self.ws_meeting_fallback(type("F", (), {"request": response.request})())
@@ -205,17 +251,31 @@ class ModernGovSpider(scrapy.Spider):
             raise
         yield from self._emit(bundle)
         yield MeetingRead(self.council.slug, bundle.meeting.meeting_id, "web_service", C.VIA_WEB_SERVICE)
-        yield self._request(bundle.meeting.url, self.parse_agenda, "agenda page", cid=meta.get("cid"), mid=meta.get("mid"),
-                            ctitle=bundle.meeting.committee_title, date=bundle.meeting.date, ws=True,
-                            send=bundle.send_related, send_items=[i.item_id for i in bundle.items if i.send_terms])
+        yield self._request(
+            bundle.meeting.url,
+            self.parse_agenda,
+            "agenda page",
+            cid=meta.get("cid"),
+            mid=meta.get("mid"),
+            ctitle=bundle.meeting.committee_title,
+            date=bundle.meeting.date,
+            ws=True,
+            send=bundle.send_related,
+            send_items=[i.item_id for i in bundle.items if i.send_terms],
+        )
 
     # ------------------------------------------------------------ HTML route
     @guarded("committee list")
     def parse_html_committees(self, response):
         for c in P.parse_committees_html(response.text, self.council.slug, self.base):
             yield c
-            yield self._request(f"{self.base}/ieListMeetings.aspx?CId={c.committee_id}&Year=0",
-                                self.parse_html_meetings, "meeting list", cid=c.committee_id, ctitle=c.title)
+            yield self._request(
+                f"{self.base}/ieListMeetings.aspx?CId={c.committee_id}&Year=0",
+                self.parse_html_meetings,
+                "meeting list",
+                cid=c.committee_id,
+                ctitle=c.title,
+            )
 
     @guarded("meeting list")
     def parse_html_meetings(self, response):
@@ -228,14 +288,30 @@ class ModernGovSpider(scrapy.Spider):
             yield m  # listed: seen, even if its page fails below
             if not self._revisit(m):
                 continue
-            yield self._request(m.url, self.parse_agenda, "agenda page", cid=m.committee_id, mid=m.meeting_id,
-                                ctitle=m.committee_title, date=m.date, status=m.status, ws=False)
+            yield self._request(
+                m.url,
+                self.parse_agenda,
+                "agenda page",
+                cid=m.committee_id,
+                mid=m.meeting_id,
+                ctitle=m.committee_title,
+                date=m.date,
+                status=m.status,
+                ws=False,
+            )
 
     @guarded("agenda page")
     def parse_agenda(self, response):
         meta = response.meta
-        bundle = P.parse_agenda_html(response.text, self.council.slug, self.base, canonical(response.url),
-                                     meta.get("cid"), meta.get("ctitle"), meta.get("date"))
+        bundle = P.parse_agenda_html(
+            response.text,
+            self.council.slug,
+            self.base,
+            canonical(response.url),
+            meta.get("cid"),
+            meta.get("ctitle"),
+            meta.get("date"),
+        )
         if meta.get("status") and not bundle.meeting.status:
             bundle.meeting.status = meta["status"]
         if meta.get("ws"):
@@ -245,15 +321,15 @@ class ModernGovSpider(scrapy.Spider):
                 item.send_terms = ["(web service)"] if item.item_id in send_items else []
             bundle.documents = [d for d in bundle.documents if d.item_id is None]
             bundle.withheld = []
-            yield from self._emit(bundle, include_meeting=False, send=meta.get("send", False),
-                                  emit_items=False)
+            yield from self._emit(bundle, include_meeting=False, send=meta.get("send", False), emit_items=False)
             yield MeetingRead(self.council.slug, bundle.meeting.meeting_id, "agenda_page", C.VIA_WEB_SERVICE)
         else:
             yield from self._emit(bundle)
             yield MeetingRead(self.council.slug, bundle.meeting.meeting_id, "agenda_page", C.VIA_HTML)
 
-    def _emit(self, bundle: P.MeetingBundle, include_meeting: bool = True, send: bool | None = None,
-              emit_items: bool = True):
+    def _emit(
+        self, bundle: P.MeetingBundle, include_meeting: bool = True, send: bool | None = None, emit_items: bool = True
+    ):
         send = bundle.send_related if send is None else send
         if include_meeting:
             yield bundle.meeting
@@ -267,10 +343,22 @@ class ModernGovSpider(scrapy.Spider):
         items = {i.item_id: i for i in bundle.items}
         for url, oid, number, title, att, doc_title in bundle.reasons_links:
             item = items.get(oid)
-            yield self._request(url, self.parse_reasons, "reasons page", mid=bundle.meeting.meeting_id, wh=dict(
-                council=self.council.slug, meeting_id=bundle.meeting.meeting_id, item_id=oid,
-                item_number=number, item_title=title, attachment_id=att, document_title=doc_title,
-                send_related=bool(send if item is None else item.send_terms)))
+            yield self._request(
+                url,
+                self.parse_reasons,
+                "reasons page",
+                mid=bundle.meeting.meeting_id,
+                wh=dict(
+                    council=self.council.slug,
+                    meeting_id=bundle.meeting.meeting_id,
+                    item_id=oid,
+                    item_number=number,
+                    item_title=title,
+                    attachment_id=att,
+                    document_title=doc_title,
+                    send_related=bool(send if item is None else item.send_terms),
+                ),
+            )
         for d in bundle.documents:
             wanted = d.send_related and not d.restricted and (d.item_id is not None or d.kind in DOWNLOAD_KINDS)
             if wanted:
@@ -281,36 +369,42 @@ class ModernGovSpider(scrapy.Spider):
         wh = response.meta["wh"]
         exemption = P.parse_reasons_html(response.text)
         yield WithheldItem(
-            source=C.WITHHELD_REASONS_PAGE, reasons_url=canonical(response.url),
+            source=C.WITHHELD_REASONS_PAGE,
+            reasons_url=canonical(response.url),
             paragraphs=exemption.paragraphs if exemption else [],
             jurisdiction=exemption.jurisdiction if exemption else None,
             reason=exemption.sentence if exemption else "Restricted; the reasons page cites no paragraph.",
-            **wh)
+            **wh,
+        )
 
     # ------------------------------------------------------------ documents, incrementally
     def _state(self) -> dict:
         if not hasattr(self, "_doc_state"):
-            self._doc_state = store.document_state(self.settings.get("SENDWATCH_DB"), self.council.slug,
-                                                   self.settings.get("SENDWATCH_FILES"))
+            self._doc_state = store.document_state(
+                self.settings.get("SENDWATCH_DB"), self.council.slug, self.settings.get("SENDWATCH_FILES")
+            )
         return self._doc_state
 
     def _document_request(self, d):
         key = {"meeting_id": d.meeting_id, "attachment_id": d.attachment_id, "pack_type": d.pack_type, "url": d.url}
-        doc_id = store.document_id(self.council.slug, meeting=d.meeting_id, attachment=d.attachment_id,
-                                   pack_type=d.pack_type, url=d.url)
+        doc_id = store.document_id(
+            self.council.slug, meeting=d.meeting_id, attachment=d.attachment_id, pack_type=d.pack_type, url=d.url
+        )
         state = self._state().get(doc_id)
         headers = {}
         if state and state["sha256"] and state["file_present"]:
             if (d.publication_date and d.publication_date == state["publication_date"]) or (
-                    not d.publication_date and d.listed_size and d.listed_size == state["listed_size"]):
+                not d.publication_date and d.listed_size and d.listed_size == state["listed_size"]
+            ):
                 self.crawler.stats.inc_value("sendwatch/documents_unchanged_listing")
                 return UnchangedDocument(self.council.slug, key, "listing unchanged")
             if state["etag"]:
                 headers["If-None-Match"] = state["etag"]
             if state["last_modified"]:
                 headers["If-Modified-Since"] = state["last_modified"]
-        req = self._request(d.url, self.parse_document, "document", mid=d.meeting_id, key=key,
-                            handle_httpstatus_list=[304])
+        req = self._request(
+            d.url, self.parse_document, "document", mid=d.meeting_id, key=key, handle_httpstatus_list=[304]
+        )
         for k, v in headers.items():
             req.headers[k] = v
         return req
@@ -333,12 +427,17 @@ class ModernGovSpider(scrapy.Spider):
         if not hasattr(self, "_meetings_state"):
             self._meetings_state = store.meeting_state(self.settings.get("SENDWATCH_DB"), self.council.slug)
         state = self._meetings_state.get(m.meeting_id)
-        if not state or not state["last_read"] or (m.status and m.status != state["status"]) or (
-                m.date and m.date != state["date"]):
+        if (
+            not state
+            or not state["last_read"]
+            or (m.status and m.status != state["status"])
+            or (m.date and m.date != state["date"])
+        ):
             return True
         today = date.today()
         if m.date is None or (today - date.fromisoformat(m.date)).days <= self.settings.getint(
-                "SENDWATCH_HOT_DAYS", 42):
+            "SENDWATCH_HOT_DAYS", 42
+        ):
             return True  # upcoming and recent meetings: agendas, supplements and minutes still arrive
         age = (today - date.fromisoformat(state["last_read"][:10])).days
         revisit = self.settings.getfloat("SENDWATCH_REVISIT_DAYS", 7)
