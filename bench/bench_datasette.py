@@ -62,6 +62,8 @@ def cases(conn: sqlite3.Connection) -> list[tuple[str, str, str, dict]]:
         "newest_send_papers": {"council": ""},
         "feed_send_papers": {"council": ""},
         "feed_withheld": {"council": council},
+        "what_changed": {"council": "", "days": "3650", "send_only": ""},
+        "crawl_health": {"quiet_days": ""},
     }
     out = []
     for term in SEARCH_TERMS:

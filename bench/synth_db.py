@@ -618,7 +618,49 @@ def build_synthetic_db(
             rows = [tuple(r.get(c) for c in cols) for r in rows]
         conn.executemany(sql, rows)
 
+    # Nightly history: a crawl_runs row per council per night for 60 nights, and changes.
+    run_rows, change_rows = [], []
+    kinds = ["new_version", "removed", "withheld", "published", "changed"]
+    for night in range(60):
+        started = f"2026-{9 + night // 30:02d}-{night % 30 + 1:02d}T02:30:00+00:00"
+        run_id = f"{started}-synth"
+        for c in council_rows:
+            status = "ok" if rng.random() > 0.03 else rng.choice(["errors", "failed"])
+            run_rows.append(
+                {
+                    "id": f"{run_id}/{c['slug']}",
+                    "run_id": run_id,
+                    "council": c["slug"],
+                    "started": started,
+                    "finished": started,
+                    "status": status,
+                    "read_via": "web_service",
+                    "requests": rng.randint(40, 400),
+                    "bytes": rng.randint(10**5, 10**7),
+                    "meetings": rng.randint(5, 40),
+                    "errors": 0 if status == "ok" else rng.randint(1, 9),
+                }
+            )
+        for n in range(rng.randint(100, 300)):
+            m = rng.choice(meeting_rows)
+            change_rows.append(
+                {
+                    "id": f"{run_id}/{n}",
+                    "run_id": run_id,
+                    "council": m["council"],
+                    "detected_at": started,
+                    "object_type": "document",
+                    "object_id": f"{m['id']}/{n}",
+                    "meeting": m["id"],
+                    "change": rng.choice(kinds),
+                    "summary": "synthetic change",
+                    "send_related": int(rng.random() < 0.3),
+                }
+            )
+
     with conn:
+        insert("crawl_runs", run_rows)
+        insert("changes", change_rows)
         insert("councils", council_rows)
         insert("committees", committee_rows)
         insert("meetings", meeting_rows)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import re
 import threading
 import time
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -37,6 +39,7 @@ class Replica:
         self.slow_seconds = slow_seconds
         self.hits: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._request = threading.local()  # the headers of the request being answered, per thread
 
     # ------------------------------------------------------------ lookup
     def meeting(self, site: Site, mid: int) -> tuple[Meeting, str] | None:
@@ -244,7 +247,18 @@ class Replica:
         if not found or found[0].restricted or found[0].reasons:
             return 404, "text/html", b"<h1>Not found</h1>", {}
         body, ctype = self.doc_bytes(site.slug, att)
-        return 200, ctype, body, {}
+        if not site.static_docs:
+            return 200, ctype, body, {}  # mgConvert2PDF.aspx gives no validators
+        # Static documents/ files come from IIS, which sends validators and honours them.
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        modified = format_datetime(
+            datetime.combine(found[2].day(self.anchor), datetime.min.time(), tzinfo=UTC), usegmt=True
+        )
+        headers = {"ETag": etag, "Last-Modified": modified}
+        asked = getattr(self._request, "headers", {}) or {}
+        if asked.get("If-None-Match") == etag:
+            return 304, ctype, b"", headers
+        return 200, ctype, body, headers
 
     def _reasons(self, site: Site, q: dict):
         oid, rpid = int(q.get("oid", 0)), int(q.get("rpid", 0))
@@ -293,6 +307,7 @@ class Replica:
             sys_version = ""
 
             def do_GET(self):
+                replica._request.headers = dict(self.headers.items())
                 try:
                     status, ctype, body, headers = replica.handle(self.path)
                 except Exception as exc:  # the replica must not die on a request

@@ -89,3 +89,33 @@ def test_backfill_in_chunks_resumes(replica_site, replica_registry, tmp_path):
     again = sendwatch(*args)
     assert again.returncode == 0 and "every chunk already crawled" in again.stdout
     assert len(_rows(db, "select * from crawl_runs")) == 3
+
+
+def test_conditional_requests_where_the_server_gives_validators(replica_site, replica_registry, tmp_path):
+    db = tmp_path / "etag.db"
+    args = [
+        "crawl",
+        "--registry",
+        str(replica_registry),
+        "--council",
+        "westerham",
+        "--db",
+        str(db),
+        "--delay",
+        "0",
+        "--since",
+        (replica_site.anchor - timedelta(days=200)).isoformat(),
+        "--until",
+        (replica_site.anchor + timedelta(days=60)).isoformat(),
+    ]
+    assert sendwatch(*args).returncode == 0
+    stored = _rows(db, "select id, sha256, etag, last_modified from documents where sha256 is not null")
+    assert stored and all(r["etag"] and r["last_modified"] for r in stored if "/doc/" in r["id"])
+    # Where the server gave validators, a re-read asks it (304) rather than trusting the rounded listed size.
+    again = sendwatch(*args, "--revisit-days", "0")
+    assert again.returncode == 0, again.stdout
+    run = _rows(db, "select documents_fetched, documents_unchanged from crawl_runs order by started desc limit 1")[0]
+    validated = sum(1 for r in stored if "/doc/" in r["id"])
+    assert run["documents_unchanged"] >= validated and run["documents_fetched"] <= len(stored) - validated, run
+    after = {r["id"]: r["sha256"] for r in _rows(db, "select id, sha256 from documents where sha256 is not null")}
+    assert after == {r["id"]: r["sha256"] for r in stored}
