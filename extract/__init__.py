@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -184,14 +185,20 @@ def _extract_other(data: bytes, label: str, kind: str, meeting_date: date | None
     return ExtractResult(label, C.EXTRACT_OK, "; ".join(errors), kind, len(pages), pages, rule_errors=errors)
 
 
+def _ocrmypdf() -> str | None:
+    """ocrmypdf on the PATH, or installed beside this Python (a virtualenv not on the PATH)."""
+    beside = Path(sys.executable).parent / "ocrmypdf"
+    return shutil.which("ocrmypdf") or (str(beside) if beside.exists() else None)
+
+
 def ocr_available() -> bool:
-    """True when `ocrmypdf` is on the PATH."""
-    return shutil.which("ocrmypdf") is not None
+    """True when `ocrmypdf` can be run."""
+    return _ocrmypdf() is not None
 
 
 def run_ocr(data: bytes, timeout: float = 600) -> tuple[bytes | None, str]:
     """Add a text layer with ocrmypdf; (None, reason) when it is missing or fails."""
-    exe = shutil.which("ocrmypdf")
+    exe = _ocrmypdf()
     if not exe:
         return None, "ocrmypdf not installed: OCR skipped"
     with tempfile.TemporaryDirectory() as tmp:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import docx
 import pdfplumber
@@ -191,6 +190,8 @@ def test_ocr_adds_text_to_a_scan(tmp_path) -> None:
 
 
 def test_ocr_requested_without_ocrmypdf_says_so(monkeypatch) -> None:
-    monkeypatch.setattr(shutil, "which", lambda name: None)
+    import extract
+
+    monkeypatch.setattr(extract, "_ocrmypdf", lambda: None)
     r = extract_file(make_pdf(["", ""], image_only=True), name="scan.pdf", ocr=True)
     assert r.status == C.EXTRACT_NO_TEXT and "ocrmypdf not installed" in r.message
