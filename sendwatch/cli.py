@@ -206,13 +206,12 @@ def health(db_path, quiet_days):
     from sendwatch.health import health_rows
 
     rows = health_rows(db_path, quiet_days=quiet_days)
-    click.echo(f"{'council':28} {'last crawl':20} {'status':8} {'errors':>6} {'newest meeting seen':20} problem")
+    click.echo(f"{'council':36} {'last crawl':26} {'status':11} {'errors':>6}  problem")
     for r in rows:
         click.echo(
-            f"{r['council']:28} {r['last_started'] or '':20} {r['last_status'] or '':8} "
-            f"{r['last_errors'] or 0:>6} {r['newest_meeting_seen'] or '':20} {r['problem'] or 'ok'}"
+            f"{r['council']:36} {r['last_crawl'] or '':26} {r['status'] or '':11} {r['errors'] or 0:>6}  {r['problem']}"
         )
-    sys.exit(1 if any(r["problem"] for r in rows) else 0)
+    sys.exit(1 if any(r["problem"] != "ok" for r in rows) else 0)
 
 
 @main.command()

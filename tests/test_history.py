@@ -97,5 +97,36 @@ def test_health(crawled):
 
     proc = sendwatch("health", "--db", str(crawled.final_db))
     assert proc.returncode == 0, proc.stdout
-    for council in ("northby", "southshire", "westerham", "cwm-afon"):
+    for council in ("Northby", "Southshire", "Westerham", "Cwm Afon"):
         assert council in proc.stdout
+
+
+def test_health_names_failed_interrupted_and_moved_councils(tmp_path):
+    from db.schema import open_db
+    from sendwatch.health import health_rows
+
+    db = open_db(tmp_path / "h.db")
+    for slug, status, hosts in (
+        ("aa", "failed", None),
+        ("bb", "interrupted", None),
+        ("cc", "ok", '["new.example"]'),
+        ("dd", "ok", None),
+    ):
+        db["councils"].insert({"slug": slug, "name": slug.upper()})
+        db["crawl_runs"].insert(
+            {
+                "id": slug,
+                "run_id": "r",
+                "council": slug,
+                "started": "2026-11-01T02:00:00+00:00",
+                "status": status,
+                "new_hosts": hosts,
+                "errors": 0,
+            }
+        )
+        db["meetings"].insert({"id": f"{slug}/m", "council": slug, "first_seen": "2026-10-30T02:00:00+00:00"})
+    problems = {r["council"]: r["problem"] for r in health_rows(tmp_path / "h.db")}
+    assert problems["AA"] == "last crawl failed"
+    assert problems["BB"] == "last crawl did not finish"
+    assert problems["CC"].startswith("site redirected to another host")
+    assert problems["DD"] == "ok"
