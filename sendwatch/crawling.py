@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
@@ -243,4 +242,4 @@ def run_crawl(
     return rows
 
 
-__all__ = ["CrawlTarget", "run_crawl", "rolling_window", "date_chunks", "completed_chunks", "signals"]
+__all__ = ["CrawlTarget", "completed_chunks", "date_chunks", "rolling_window", "run_crawl"]

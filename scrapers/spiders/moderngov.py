@@ -28,7 +28,6 @@ from scrapers.items import (
     WithheldItem,
 )
 from sendwatch import constants as C
-from sendwatch.exempt import parse_exemption
 from sendwatch.registry import Council, council_for_url, load_registry, slugify
 from sendwatch.urls import canonical, moderngov_base, params
 
@@ -457,5 +456,4 @@ class ModernGovSpider(scrapy.Spider):
         return iso is None or self.since <= iso <= self.until
 
 
-# parse_exemption is re-exported for tests that check reasons pages the spider follows.
-__all__ = ["ModernGovSpider", "default_window", "parse_exemption"]
+__all__ = ["ModernGovSpider", "default_window"]
