@@ -237,40 +237,42 @@ def record_error(
     )
 
 
-def document_state(db_path, council: str, files_dir) -> dict[str, dict]:
-    """What the store holds of a council's documents, for deciding what to fetch again."""
+def _council_rows(db_path, table: str, needs: str, sql: str, council: str) -> list[dict]:
+    """Rows of a council from an existing database (none before the first crawl or migration)."""
     path = Path(db_path)
     if not path.exists():
-        return {}
+        return []
     db = sqlite_utils.Database(path)
-    if not db["documents"].exists() or "etag" not in db["documents"].columns_dict:
-        return {}
-    out = {}
-    for r in db.query(
+    try:
+        if not db[table].exists() or needs not in db[table].columns_dict:
+            return []
+        return [dict(r) for r in db.query(sql, [council])]
+    finally:
+        db.conn.close()
+
+
+def document_state(db_path, council: str, files_dir) -> dict[str, dict]:
+    """What the store holds of a council's documents, for deciding what to fetch again."""
+    rows = _council_rows(
+        db_path,
+        "documents",
+        "etag",
         "select id, sha256, publication_date, listed_size, etag, last_modified from documents "
         "where council = ? and sha256 is not null",
-        [council],
-    ):
+        council,
+    )
+    for r in rows:
         r["file_present"] = file_path(Path(files_dir), r["sha256"]).exists()
-        out[r["id"]] = r
-    db.conn.close()
-    return out
+    return {r["id"]: r for r in rows}
 
 
 def meeting_state(db_path, council: str) -> dict[str, dict]:
     """When each of a council's meetings was last read whole, and its listed status and date."""
-    path = Path(db_path)
-    if not path.exists():
-        return {}
-    db = sqlite_utils.Database(path)
-    if not db["meetings"].exists() or "last_read" not in db["meetings"].columns_dict:
-        return {}
-    out = {
-        r["meeting_id"]: r
-        for r in db.query(
-            "select meeting_id, last_read, status, date from meetings where council = ? and removed_on is null",
-            [council],
-        )
-    }
-    db.conn.close()
-    return out
+    rows = _council_rows(
+        db_path,
+        "meetings",
+        "last_read",
+        "select meeting_id, last_read, status, date from meetings where council = ? and removed_on is null",
+        council,
+    )
+    return {r["meeting_id"]: r for r in rows}

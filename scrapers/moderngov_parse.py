@@ -193,20 +193,25 @@ def parse_meetings_xml(body: bytes, council: str, base: str, url: str = "") -> l
             mid = _t(m, "meetingid")
             if not mid:
                 continue
-            out.append(
-                MeetingItem(
-                    council=council,
-                    meeting_id=mid,
-                    committee_id=cid,
-                    committee_title=ctitle,
-                    date=parse_date(_t(m, "meetingdate")),
-                    time=_t(m, "meetingtime"),
-                    status=clean(_t(m, "meetingstatus")),
-                    url=meeting_url(base, cid, mid),
-                    read_via=C.VIA_WEB_SERVICE,
-                )
-            )
+            out.append(_ws_meeting(m, council, base, cid, ctitle))
     return out
+
+
+def _ws_meeting(m: Selector, council: str, base: str, cid: str | None, ctitle: str | None) -> MeetingItem:
+    """A <meeting> element of GetMeetings or GetMeeting (the same field names in both)."""
+    mid = _t(m, "meetingid")
+    return MeetingItem(
+        council=council,
+        meeting_id=mid,
+        committee_id=cid,
+        committee_title=ctitle,
+        date=parse_date(_t(m, "meetingdate")),
+        time=_t(m, "meetingtime"),
+        status=clean(_t(m, "meetingstatus")),
+        url=meeting_url(base, cid, mid),
+        read_via=C.VIA_WEB_SERVICE,
+        location=clean(unescape_twice(_t(m, "meetinglocation"))),
+    )
 
 
 def parse_meeting_xml(
@@ -217,19 +222,8 @@ def parse_meeting_xml(
     mid = _t(m, "meetingid")
     if not mid:
         raise UnexpectedStructure(f"no <meetingid> in {url}")
-    murl = meeting_url(base, committee_id, mid)
-    meeting = MeetingItem(
-        council=council,
-        meeting_id=mid,
-        committee_id=committee_id,
-        committee_title=committee_title,
-        date=parse_date(_t(m, "meetingdate")),
-        time=_t(m, "meetingtime"),
-        status=clean(_t(m, "meetingstatus")),
-        url=murl,
-        read_via=C.VIA_WEB_SERVICE,
-        location=clean(unescape_twice(_t(m, "meetinglocation"))),
-    )
+    meeting = _ws_meeting(m, council, base, committee_id, committee_title)
+    murl = meeting.url
     bundle = MeetingBundle(meeting)
     for pos, ai in enumerate(m.xpath("agendaitems/agendaitem"), 1):
         item_id = _t(ai, "agendaitemid")

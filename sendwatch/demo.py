@@ -8,9 +8,6 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-REGISTRY_COUNCILS = ("northby", "southshire", "westerham")
-WELSH = ("cwm-afon", "Cwm Afon County Borough Council")
-
 
 def _run(args: list[str], echo) -> int:
     proc = subprocess.run([sys.executable, "-m", "sendwatch.cli", *args], capture_output=True, text=True)
@@ -19,6 +16,24 @@ def _run(args: list[str], echo) -> int:
         echo(proc.stderr[-3000:])
         raise SystemExit(f"sendwatch {args[0]} failed (exit {proc.returncode})")
     return proc.returncode
+
+
+def replica_crawls(replica, registry: Path, db: Path, *extra: str) -> list[list[str]]:
+    """The `sendwatch crawl` commands that crawl the whole replica: its registry councils in one run,
+    then each council not in the registry by --base-url. Shared by the demo and the tests."""
+    window = [
+        "--since",
+        (replica.anchor - timedelta(days=730)).isoformat(),
+        "--until",
+        (replica.anchor + timedelta(days=120)).isoformat(),
+    ]
+    common = [*window, "--db", str(db), "--delay", "0", *extra]
+    listed = [a for s in replica.sites.values() if s.in_registry for a in ("--council", s.slug)]
+    commands = [["crawl", "--registry", str(registry), *listed, *common]]
+    for s in replica.sites.values():
+        if not s.in_registry:
+            commands.append(["crawl", "--base-url", f"{replica.base_url}/{s.slug}", "--council-name", s.name, *common])
+    return commands
 
 
 def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
@@ -35,14 +50,6 @@ def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
     echo(f"replica of council sites: {url} ({', '.join(replica.sites)})")
     registry = data_dir / "replica-councils.csv"
     replica.write_registry(registry)
-    window = [
-        "--since",
-        (replica.anchor - timedelta(days=730)).isoformat(),
-        "--until",
-        (replica.anchor + timedelta(days=120)).isoformat(),
-    ]
-    common = [*window, "--db", str(db), "--delay", "0"]
-    councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
     try:
         for edition in (1, 2):
             if edition == 2:
@@ -51,20 +58,8 @@ def build_demo(data_dir: Path, *, replica_port: int = 8765, echo=print) -> Path:
                 replica.set_edition(2)
                 echo("replica sites changed; crawling again to record what changed")
             again = ["--revisit-days", "0"] if edition == 2 else []
-            _run(["crawl", "--registry", str(registry), *councils, *common, *again, "--no-progress"], echo)
-            _run(
-                [
-                    "crawl",
-                    "--base-url",
-                    f"{url}/{WELSH[0]}",
-                    "--council-name",
-                    WELSH[1],
-                    *common,
-                    *again,
-                    "--no-progress",
-                ],
-                echo,
-            )
+            for command in replica_crawls(replica, registry, db, *again, "--no-progress"):
+                _run(command, echo)
             _run(["extract", "--db", str(db), "--files", str(data_dir / "files")], echo)
     finally:
         replica.stop()

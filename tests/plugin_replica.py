@@ -6,16 +6,16 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 
 from replica.server import Replica
+from sendwatch.demo import replica_crawls
 
 ROOT = Path(__file__).resolve().parent.parent
-REGISTRY_COUNCILS = ["northby", "southshire", "westerham"]
 WELSH = ("cwm-afon", "Cwm Afon County Borough Council")
 VOLATILE = {"last_seen", "last_read"}
 
@@ -31,29 +31,8 @@ def sendwatch(*args: str, check: bool = True, timeout: float = 600) -> subproces
 
 
 def crawl_replica(replica: Replica, registry: Path, db: Path, *extra: str) -> list[subprocess.CompletedProcess]:
-    window = [
-        "--since",
-        (replica.anchor - timedelta(days=730)).isoformat(),
-        "--until",
-        (replica.anchor + timedelta(days=120)).isoformat(),
-    ]
-    councils = [a for c in REGISTRY_COUNCILS for a in ("--council", c)]
-    return [
-        sendwatch("crawl", "--registry", str(registry), *councils, *window, "--db", str(db), "--delay", "0", *extra),
-        sendwatch(
-            "crawl",
-            "--base-url",
-            f"{replica.base_url}/{WELSH[0]}",
-            "--council-name",
-            WELSH[1],
-            *window,
-            "--db",
-            str(db),
-            "--delay",
-            "0",
-            *extra,
-        ),
-    ]
+    """Crawl the whole replica the way `make demo` does."""
+    return [sendwatch(*command) for command in replica_crawls(replica, registry, db, *extra)]
 
 
 def snapshot(db_path: Path) -> dict[str, list[dict]]:
